@@ -1,0 +1,53 @@
+package dev.chunkedupload.security;
+
+import java.io.IOException;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.MediaType;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+/**
+ * API clients get {@code application/problem+json} for 401 and 403, never a login page.
+ * <p>
+ * The Basic challenge is left out for requests a browser makes (they carry
+ * {@code Sec-Fetch-Mode}): a browser that saw it would show its own login dialog and then
+ * attach the typed credentials to cross-site requests too, which would defeat the rule
+ * that requests with an {@code Authorization} header skip CSRF checks.
+ */
+final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+	static final String REALM = "chunked-upload";
+
+	@Override
+	public void commence(HttpServletRequest request, HttpServletResponse response,
+			AuthenticationException authException) throws IOException {
+		if (request.getHeader("Sec-Fetch-Mode") == null) {
+			response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
+		}
+		write(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthenticated", "Unauthorized",
+				"Authentication is required: HTTP Basic or a logged-in session.");
+	}
+
+	@Override
+	public void handle(HttpServletRequest request, HttpServletResponse response,
+			AccessDeniedException accessDeniedException) throws IOException {
+		write(response, HttpServletResponse.SC_FORBIDDEN, "forbidden", "Forbidden",
+				"Not allowed. Session requests that change something need the CSRF token in the X-CSRF-TOKEN header.");
+	}
+
+	private static void write(HttpServletResponse response, int status, String type, String title, String detail)
+			throws IOException {
+		response.setStatus(status);
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.setCharacterEncoding("UTF-8");
+		response.getWriter()
+			.write("{\"type\":\"/problems/" + type + "\",\"title\":\"" + title + "\",\"status\":" + status
+					+ ",\"detail\":\"" + detail + "\"}");
+	}
+
+}

@@ -1,0 +1,87 @@
+package dev.chunkedupload.security;
+
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * One filter chain for API and pages. Scripts use HTTP Basic; browsers log in with a form
+ * and keep a session, and then every state-changing request needs the CSRF token. A
+ * request that carries its own credentials in {@code Authorization} is exempt from CSRF:
+ * a cross-site page cannot set that header.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	@Bean
+	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+		ProblemResponses problems = new ProblemResponses();
+		RequestMatcher api = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
+		RequestMatcher ownCredentials = (HttpServletRequest request) -> request.getHeader("Authorization") != null;
+		http.authorizeHttpRequests((authorize) -> authorize
+			.requestMatchers("/login", "/error", "/actuator/health", "/actuator/health/**", "/css/**", "/js/**",
+					"/webjars/**", "/favicon.ico")
+			.permitAll()
+			.requestMatchers("/admin/**", "/actuator/**")
+			.hasRole("ADMIN")
+			.anyRequest()
+			.authenticated())
+			.httpBasic((basic) -> basic.realmName(ProblemResponses.REALM).authenticationEntryPoint(problems))
+			.formLogin(Customizer.withDefaults())
+			.logout(Customizer.withDefaults())
+			.requestCache((cache) -> cache.requestCache(pagesOnly(api)))
+			.csrf((csrf) -> csrf.ignoringRequestMatchers(ownCredentials))
+			.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(problems, api)
+				.defaultAccessDeniedHandlerFor(problems, api));
+		return http.build();
+	}
+
+	/** Remembering a refused API request for after login only makes sense for pages. */
+	private static HttpSessionRequestCache pagesOnly(RequestMatcher api) {
+		HttpSessionRequestCache cache = new HttpSessionRequestCache();
+		cache.setRequestMatcher(new NegatedRequestMatcher(api));
+		return cache;
+	}
+
+	@Bean
+	PasswordEncoder passwordEncoder() {
+		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+	}
+
+	@Bean
+	UserDetailsService userDetailsService(UsersProperties properties, JdbcTemplate jdbc, PasswordEncoder encoder) {
+		if (properties.users().isEmpty()) {
+			return new UserStore(jdbc, encoder);
+		}
+		InMemoryUserDetailsManager users = new InMemoryUserDetailsManager();
+		for (Map.Entry<String, UsersProperties.User> entry : properties.users().entrySet()) {
+			users.createUser(User.withUsername(entry.getKey())
+				.password(withEncoderId(entry.getValue().password()))
+				.roles(entry.getValue().roles().toArray(String[]::new))
+				.build());
+		}
+		return users;
+	}
+
+	/** A bare bcrypt hash is accepted as configured, as people paste it from htpasswd. */
+	private static String withEncoderId(String password) {
+		return password.startsWith("$2") ? "{bcrypt}" + password : password;
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.chunkedupload.storage;
+
+/**
+ * Writes one chunk into a stored object. Obtained from
+ * {@link ChunkStore#openForAppend(String, long)}; used by one thread.
+ * <p>
+ * Nothing written is promised to survive a crash until {@link #sync()} returns. A writer
+ * closed without {@code sync()} may leave any prefix of its bytes behind; the next
+ * {@code openForAppend} at the recorded offset removes them.
+ */
+public interface ChunkWriter extends AutoCloseable {
+
+	/**
+	 * Write bytes at the current position and advance it. May start flushing earlier
+	 * bytes to the device in the background so that the final {@link #sync()} has little
+	 * left to do.
+	 * @param buffer the bytes
+	 * @param offset where they start in {@code buffer}
+	 * @param length how many
+	 * @throws StorageException on an I/O error
+	 */
+	void write(byte[] buffer, int offset, int length);
+
+	/**
+	 * Make everything written so far durable (when the store is configured to), waiting
+	 * for any background flush.
+	 * @throws StorageException on an I/O error
+	 */
+	void sync();
+
+	/**
+	 * The position the next byte goes to.
+	 * @return the position
+	 */
+	long position();
+
+	@Override
+	void close();
+
+}

@@ -1,0 +1,256 @@
+package dev.chunkedupload.upload;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import org.hibernate.annotations.DynamicUpdate;
+
+/**
+ * One upload, whatever protocol created it. Owns its state changes: offset and status
+ * move only through {@link #append}, {@link #complete}, {@link #abort} and
+ * {@link #expire}, and an invalid change throws.
+ * <p>
+ * The lease columns are written by conditional updates in {@link UploadRepository}, never
+ * through this object, so that taking a lease is one atomic statement across instances.
+ */
+@Entity
+@DynamicUpdate
+@Table(name = "upload")
+public class Upload {
+
+	@Id
+	@Column(name = "upload_id", length = 32)
+	private String id;
+
+	@Version
+	private long version;
+
+	private String owner;
+
+	@Enumerated(EnumType.STRING)
+	private UploadProtocol protocol;
+
+	private String filename;
+
+	private Long totalLength;
+
+	private long uploadOffset;
+
+	@Enumerated(EnumType.STRING)
+	private UploadStatus status;
+
+	private Instant createdAt;
+
+	private Instant lastActivityAt;
+
+	private Instant expiresAt;
+
+	private Instant completedAt;
+
+	private String md5;
+
+	private byte[] hashState;
+
+	private String storageKey;
+
+	private String leaseOwner;
+
+	private Instant leaseUntil;
+
+	protected Upload() {
+	}
+
+	Upload(String id, String owner, UploadProtocol protocol, String filename, Long totalLength, String storageKey,
+			Instant now, Duration expiration) {
+		this.id = id;
+		this.owner = owner;
+		this.protocol = protocol;
+		this.filename = filename;
+		this.totalLength = totalLength;
+		this.storageKey = storageKey;
+		this.status = UploadStatus.UPLOADING;
+		this.createdAt = now;
+		this.lastActivityAt = now;
+		this.expiresAt = now.plus(expiration);
+		this.hashState = new ResumableMd5().saveState();
+	}
+
+	/**
+	 * A new upload whose lease already belongs to its creator, so that its first chunk
+	 * can be written without a second statement and nobody else can write it meanwhile.
+	 */
+	static Upload leased(String id, String owner, UploadProtocol protocol, String filename, Long totalLength,
+			String storageKey, Instant now, Duration expiration, String leaseToken, Duration leaseDuration) {
+		Upload upload = new Upload(id, owner, protocol, filename, totalLength, storageKey, now, expiration);
+		upload.leaseOwner = leaseToken;
+		upload.leaseUntil = now.plus(leaseDuration);
+		return upload;
+	}
+
+	void releaseLease() {
+		this.leaseOwner = null;
+		this.leaseUntil = null;
+	}
+
+	/**
+	 * Record bytes that are now durable in storage.
+	 * @param length how many bytes were added at the current offset
+	 * @param hashState the MD5 state after those bytes
+	 * @param lastChunk whether the client said these are the final bytes, which fixes an
+	 * unknown total length
+	 * @param now the time of the write
+	 * @param expiration idle time allowed from now on
+	 */
+	void append(long length, byte[] hashState, boolean lastChunk, Instant now, Duration expiration) {
+		requireUploading();
+		long newOffset = this.uploadOffset + length;
+		if (this.totalLength != null && newOffset > this.totalLength) {
+			throw new LengthMismatchException("Bytes past the upload's total length of " + this.totalLength + " bytes");
+		}
+		this.uploadOffset = newOffset;
+		this.hashState = hashState;
+		if (lastChunk && this.totalLength == null) {
+			this.totalLength = newOffset;
+		}
+		this.lastActivityAt = now;
+		this.expiresAt = now.plus(expiration);
+	}
+
+	/**
+	 * Mark the upload complete after its bytes were moved to {@code finalKey}.
+	 * @param finalKey where the file now lives
+	 * @param md5 the hex MD5 of the whole file
+	 * @param now the completion time
+	 */
+	void complete(String finalKey, String md5, Instant now) {
+		requireUploading();
+		if (this.totalLength == null) {
+			this.totalLength = this.uploadOffset;
+		}
+		else if (this.uploadOffset != this.totalLength) {
+			throw new UploadIncompleteException(this.uploadOffset, this.totalLength);
+		}
+		this.status = UploadStatus.COMPLETE;
+		this.storageKey = finalKey;
+		this.md5 = md5;
+		this.completedAt = now;
+		this.lastActivityAt = now;
+		this.expiresAt = null;
+		this.hashState = null;
+	}
+
+	void abort(Instant now) {
+		if (this.status == UploadStatus.ABORTED) {
+			return;
+		}
+		this.status = UploadStatus.ABORTED;
+		this.lastActivityAt = now;
+		this.expiresAt = null;
+		this.hashState = null;
+	}
+
+	void expire() {
+		requireUploading();
+		this.status = UploadStatus.EXPIRED;
+		this.hashState = null;
+	}
+
+	/**
+	 * Whether the upload has been idle past its expiry, whether or not the sweeper has
+	 * marked it yet.
+	 * @param now the current time
+	 * @return {@code true} if expired
+	 */
+	public boolean isExpiredAt(Instant now) {
+		return this.status == UploadStatus.EXPIRED
+				|| (this.status == UploadStatus.UPLOADING && this.expiresAt != null && !now.isBefore(this.expiresAt));
+	}
+
+	boolean isLeasedBy(String leaseToken, Instant now) {
+		return leaseToken.equals(this.leaseOwner) && this.leaseUntil != null && now.isBefore(this.leaseUntil);
+	}
+
+	boolean isOwnedBy(String user) {
+		return this.owner.equals(user);
+	}
+
+	private void requireUploading() {
+		switch (this.status) {
+			case UPLOADING -> {
+			}
+			case COMPLETE -> throw new UploadAlreadyCompleteException(this.id);
+			case EXPIRED -> throw new UploadExpiredException(this.id);
+			case ABORTED -> throw new UploadNotFoundException(this.id);
+		}
+	}
+
+	public String getId() {
+		return this.id;
+	}
+
+	public String getOwner() {
+		return this.owner;
+	}
+
+	public UploadProtocol getProtocol() {
+		return this.protocol;
+	}
+
+	public String getFilename() {
+		return this.filename;
+	}
+
+	public Optional<Long> getTotalLength() {
+		return Optional.ofNullable(this.totalLength);
+	}
+
+	public long getOffset() {
+		return this.uploadOffset;
+	}
+
+	public UploadStatus getStatus() {
+		return this.status;
+	}
+
+	public Instant getCreatedAt() {
+		return this.createdAt;
+	}
+
+	public Instant getLastActivityAt() {
+		return this.lastActivityAt;
+	}
+
+	public Optional<Instant> getExpiresAt() {
+		return Optional.ofNullable(this.expiresAt);
+	}
+
+	public Optional<Instant> getCompletedAt() {
+		return Optional.ofNullable(this.completedAt);
+	}
+
+	public Optional<String> getMd5() {
+		return Optional.ofNullable(this.md5);
+	}
+
+	byte[] getHashState() {
+		return this.hashState;
+	}
+
+	String getStorageKey() {
+		return this.storageKey;
+	}
+
+	@Override
+	public String toString() {
+		return "Upload[" + this.id + ", " + this.status + ", " + this.uploadOffset + "/" + this.totalLength + "]";
+	}
+
+}

@@ -1,0 +1,63 @@
+package dev.chunkedupload.upload;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.data.domain.Limit;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Uploads, and the conditional updates that implement the write lease. Each lease method
+ * is one statement in its own short transaction: it either changes one row or none, which
+ * is what makes the lease safe across instances on any SQL database.
+ */
+public interface UploadRepository extends JpaRepository<Upload, String> {
+
+	Optional<Upload> findByIdAndOwner(String id, String owner);
+
+	List<Upload> findByOwnerOrderByCreatedAtDesc(String owner);
+
+	List<Upload> findAllByOrderByCreatedAtDesc();
+
+	List<Upload> findByStatusAndExpiresAtLessThanEqualOrderByExpiresAt(UploadStatus status, Instant now, Limit limit);
+
+	/**
+	 * Take the lease of an upload if nobody holds it or the holder let it lapse.
+	 * @return 1 if the lease is now the caller's, 0 if another writer holds it
+	 */
+	@Transactional
+	@Modifying(clearAutomatically = true, flushAutomatically = true)
+	@Query("""
+			update Upload u set u.leaseOwner = :token, u.leaseUntil = :until, u.version = u.version + 1
+			where u.id = :id and (u.leaseUntil is null or u.leaseUntil < :now)""")
+	int acquireLease(@Param("id") String id, @Param("token") String token, @Param("now") Instant now,
+			@Param("until") Instant until);
+
+	/**
+	 * Extend a lease the caller still holds.
+	 * @return 1 if extended, 0 if the lease was lost
+	 */
+	@Transactional
+	@Modifying(clearAutomatically = true, flushAutomatically = true)
+	@Query("""
+			update Upload u set u.leaseUntil = :until
+			where u.id = :id and u.leaseOwner = :token and u.leaseUntil >= :now""")
+	int renewLease(@Param("id") String id, @Param("token") String token, @Param("now") Instant now,
+			@Param("until") Instant until);
+
+	/**
+	 * Give up a lease the caller holds; does nothing if it was already lost.
+	 */
+	@Transactional
+	@Modifying(clearAutomatically = true, flushAutomatically = true)
+	@Query("""
+			update Upload u set u.leaseOwner = null, u.leaseUntil = null, u.version = u.version + 1
+			where u.id = :id and u.leaseOwner = :token""")
+	int releaseLease(@Param("id") String id, @Param("token") String token);
+
+}

@@ -1,0 +1,156 @@
+package dev.chunkedupload.web;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.chunkedupload.storage.ChunkStore.StoredObject;
+import dev.chunkedupload.upload.Caller;
+import dev.chunkedupload.upload.Upload;
+import dev.chunkedupload.upload.UploadService;
+import dev.chunkedupload.upload.UploadStatus;
+
+import org.springframework.core.io.AbstractResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.WebRequest;
+
+/**
+ * The protocol-neutral uploads API: every upload, whichever protocol created it, can be
+ * listed, inspected, downloaded and deleted here. Administrators may see everyone's.
+ */
+@RestController
+@RequestMapping("/api/uploads")
+class UploadsController {
+
+	private final UploadService uploads;
+
+	UploadsController(UploadService uploads) {
+		this.uploads = uploads;
+	}
+
+	@GetMapping
+	List<UploadView> list(Authentication authentication, @RequestParam(defaultValue = "false") boolean all,
+			@RequestParam(required = false) UploadStatus status) {
+		return this.uploads.list(caller(authentication), all)
+			.stream()
+			.filter((upload) -> (status != null) ? upload.getStatus() == status
+					: upload.getStatus() != UploadStatus.ABORTED)
+			.map(UploadView::of)
+			.toList();
+	}
+
+	@GetMapping("/{uploadId}")
+	UploadView get(@PathVariable String uploadId, Authentication authentication) {
+		return UploadView.of(this.uploads.get(caller(authentication), uploadId));
+	}
+
+	@GetMapping("/{uploadId}/content")
+	ResponseEntity<Resource> content(@PathVariable String uploadId, Authentication authentication, WebRequest request) {
+		UploadService.Content content = this.uploads.content(caller(authentication), uploadId);
+		Upload upload = content.upload();
+		String etag = "\"" + upload.getMd5().orElseThrow() + "\"";
+		if (request.checkNotModified(etag)) {
+			return null;
+		}
+		return ResponseEntity.ok()
+			.contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.eTag(etag)
+			.lastModified(upload.getCompletedAt().orElseThrow())
+			.header(HttpHeaders.CONTENT_DISPOSITION,
+					ContentDisposition.attachment()
+						.filename(upload.getFilename(), StandardCharsets.UTF_8)
+						.build()
+						.toString())
+			.body(new StoredResource(content.object(), upload.getFilename()));
+	}
+
+	@DeleteMapping("/{uploadId}")
+	ResponseEntity<Void> delete(@PathVariable String uploadId, Authentication authentication) {
+		this.uploads.delete(caller(authentication), uploadId);
+		return ResponseEntity.noContent().build();
+	}
+
+	static Caller caller(Authentication authentication) {
+		boolean admin = authentication.getAuthorities()
+			.stream()
+			.map(GrantedAuthority::getAuthority)
+			.anyMatch("ROLE_ADMIN"::equals);
+		return new Caller(authentication.getName(), admin);
+	}
+
+	/**
+	 * Lets Spring MVC serve Range requests from a stored object without knowing the
+	 * store.
+	 */
+	private static final class StoredResource extends AbstractResource {
+
+		private final StoredObject object;
+
+		private final String filename;
+
+		StoredResource(StoredObject object, String filename) {
+			this.object = object;
+			this.filename = filename;
+		}
+
+		@Override
+		public InputStream getInputStream() {
+			return this.object.openStream(0);
+		}
+
+		@Override
+		public long contentLength() {
+			return this.object.size();
+		}
+
+		@Override
+		public boolean exists() {
+			return true;
+		}
+
+		@Override
+		public String getFilename() {
+			return this.filename;
+		}
+
+		@Override
+		public String getDescription() {
+			return "stored upload " + this.filename;
+		}
+
+	}
+
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	record UploadView(@JsonProperty("upload_id") String uploadId, String owner, String protocol, String filename,
+			Long size, long offset, String status, String md5, Instant created,
+			@JsonProperty("last_activity") Instant lastActivity, Instant expires, Instant completed) {
+
+		static UploadView of(Upload upload) {
+			return new UploadView(upload.getId(), upload.getOwner(),
+					upload.getProtocol().name().toLowerCase(Locale.ROOT), upload.getFilename(),
+					upload.getTotalLength().orElse(null), upload.getOffset(),
+					upload.getStatus().name().toLowerCase(Locale.ROOT), upload.getMd5().orElse(null),
+					upload.getCreatedAt(), upload.getLastActivityAt(), upload.getExpiresAt().orElse(null),
+					upload.getCompletedAt().orElse(null));
+		}
+
+	}
+
+}
