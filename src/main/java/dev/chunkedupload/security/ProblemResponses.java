@@ -7,6 +7,10 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
@@ -36,8 +40,20 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
 	@Override
 	public void handle(HttpServletRequest request, HttpServletResponse response,
 			AccessDeniedException accessDeniedException) throws IOException {
+		if (accessDeniedException instanceof CsrfException && !isAuthenticated()) {
+			// The CSRF check runs before authentication: for a caller who sent no
+			// credentials at all, "log in" is the useful answer, not "token missing".
+			commence(request, response, null);
+			return;
+		}
 		write(response, HttpServletResponse.SC_FORBIDDEN, "forbidden", "Forbidden",
 				"Not allowed. Session requests that change something need the CSRF token in the X-CSRF-TOKEN header.");
+	}
+
+	private static boolean isAuthenticated() {
+		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+		return authentication != null && authentication.isAuthenticated()
+				&& !(authentication instanceof AnonymousAuthenticationToken);
 	}
 
 	private static void write(HttpServletResponse response, int status, String type, String title, String detail)

@@ -332,6 +332,10 @@ public class UploadService {
 			}
 			writer.sync();
 		}
+		catch (RuntimeException ex) {
+			cutBack(upload.getStorageKey(), (chunk.keepPartial() ? start + written : start));
+			throw ex;
+		}
 		long length = written;
 		byte[] state = md5.saveState();
 		Instant now = this.clock.instant();
@@ -409,6 +413,20 @@ public class UploadService {
 		});
 		held.releasedWithRecord();
 		return saved;
+	}
+
+	/**
+	 * Remove the bytes of a refused chunk now rather than at the next write, so the
+	 * stored file never holds more than was acknowledged for longer than a failed
+	 * request.
+	 */
+	private void cutBack(String key, long offset) {
+		try {
+			this.store.openForAppend(key, offset).close();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not cut {} back to {}; the next write does it", key, offset, ex);
+		}
 	}
 
 	private void discard(Upload upload) {

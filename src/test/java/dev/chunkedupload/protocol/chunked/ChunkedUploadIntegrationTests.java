@@ -1,0 +1,532 @@
+package dev.chunkedupload.protocol.chunked;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.chunkedupload.support.HttpTestClient;
+import dev.chunkedupload.support.HttpTestClient.Response;
+import dev.chunkedupload.support.MutableClock;
+import dev.chunkedupload.support.ServerTestSupport;
+import dev.chunkedupload.support.TestClockConfiguration;
+import dev.chunkedupload.upload.UploadService;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static dev.chunkedupload.support.ServerTestSupport.md5;
+import static dev.chunkedupload.support.ServerTestSupport.randomBytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The django-chunked-upload protocol over real HTTP: request, then expected status,
+ * headers and body, and what is (or is not) stored afterwards.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "chunked-upload.max-bytes=10MB", "chunked-upload.max-chunk-size=2MB",
+				"chunked-upload.sweep-interval=1h" })
+@Import(TestClockConfiguration.class)
+class ChunkedUploadIntegrationTests {
+
+	static Path dataDir;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		dataDir = ServerTestSupport.register(registry);
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	MutableClock clock;
+
+	@Autowired
+	UploadService uploads;
+
+	HttpTestClient alice;
+
+	@BeforeEach
+	void client() {
+		this.alice = new HttpTestClient(this.port, "alice");
+	}
+
+	@Test
+	void uploadWhenChunksInOrderThenCompleteFileAndMd5() {
+		byte[] file = randomBytes(2_500_000, 1);
+		Response first = this.alice.multipartChunk(null, "bytes 0-999999/2500000", slice(file, 0, 1_000_000),
+				"../../my \"report\".bin");
+		assertThat(first.status()).isEqualTo(200);
+		assertThat(first.contentType()).startsWith("application/json");
+		String id = first.json().get("upload_id").asString();
+		assertThat(id).matches("[0-9a-f]{32}");
+		assertThat(first.json().get("offset").asLong()).isEqualTo(1_000_000);
+		assertThat(first.json().get("expires").asString()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+		assertThat(first.header("Range")).isEqualTo("0-999999");
+
+		Response second = this.alice.rawChunk(id, "bytes 1000000-1999999/2500000", slice(file, 1_000_000, 2_000_000),
+				null);
+		assertThat(second.status()).isEqualTo(200);
+		assertThat(second.json().get("offset").asLong()).isEqualTo(2_000_000);
+		assertThat(second.header("Range")).isEqualTo("0-1999999");
+
+		Response third = this.alice.multipartChunk(id, "bytes 2000000-2499999/2500000",
+				slice(file, 2_000_000, 2_500_000), "ignored.bin");
+		assertThat(third.json().get("offset").asLong()).isEqualTo(2_500_000);
+
+		Response status = this.alice.get("/api/chunked-upload/" + id);
+		assertThat(status.json().get("offset").asLong()).isEqualTo(2_500_000);
+		assertThat(status.json().get("total").asLong()).isEqualTo(2_500_000);
+		assertThat(status.json().get("status").asString()).isEqualTo("uploading");
+
+		Response complete = this.alice.complete(id, md5(file).toUpperCase());
+		assertThat(complete.status()).isEqualTo(200);
+		assertThat(complete.json().get("upload_id").asString()).isEqualTo(id);
+		assertThat(complete.json().get("filename").asString()).isEqualTo("my report.bin");
+		assertThat(complete.json().get("size").asLong()).isEqualTo(2_500_000);
+		assertThat(complete.json().get("md5").asString()).isEqualTo(md5(file));
+		assertThat(complete.json().get("status").asString()).isEqualTo("complete");
+		assertThat(complete.json().get("url").asString())
+			.isEqualTo(this.alice.base() + "/api/uploads/" + id + "/content");
+
+		Response content = this.alice.get("/api/uploads/" + id + "/content");
+		assertThat(content.status()).isEqualTo(200);
+		assertThat(content.bytes()).isEqualTo(file);
+		assertThat(content.header("ETag")).isEqualTo("\"" + md5(file) + "\"");
+		assertThat(content.header("Content-Disposition")).startsWith("attachment;").contains("my report.bin");
+
+		Response range = this.alice.get("/api/uploads/" + id + "/content", "Range", "bytes=100-199");
+		assertThat(range.status()).isEqualTo(206);
+		assertThat(range.bytes()).isEqualTo(slice(file, 100, 200));
+		assertThat(this.alice.get("/api/uploads/" + id + "/content", "If-None-Match", "\"" + md5(file) + "\"").status())
+			.isEqualTo(304);
+
+		Response view = this.alice.get("/api/uploads/" + id);
+		assertThat(view.json().get("status").asString()).isEqualTo("complete");
+		assertThat(view.json().get("protocol").asString()).isEqualTo("chunked");
+		assertThat(view.json().get("md5").asString()).isEqualTo(md5(file));
+		assertThat(ServerTestSupport.storedFiles(dataDir)).noneMatch((path) -> path.toString().endsWith(id + ".part"))
+			.anyMatch((path) -> path.getFileName().toString().equals(id));
+	}
+
+	@Test
+	void completeWhenRepeatedWithSameMd5ThenSameAnswerAndOtherMd5Refused() {
+		byte[] file = randomBytes(1000, 2);
+		String id = start(file);
+		Response first = this.alice.complete(id, md5(file));
+		Response again = this.alice.complete(id, md5(file));
+		assertThat(again.status()).isEqualTo(200);
+		assertThat(again.json()).isEqualTo(first.json());
+		Response other = this.alice.complete(id, "0".repeat(32));
+		assertThat(other.status()).isEqualTo(400);
+		assertThat(this.alice.get("/api/uploads/" + id + "/content").bytes()).isEqualTo(file);
+	}
+
+	@Test
+	void completeWhenMd5WrongThenRefusedAndUploadStaysOpen() {
+		byte[] file = randomBytes(1000, 3);
+		String id = start(file);
+		Response wrong = this.alice.complete(id, "0".repeat(32));
+		assertThat(wrong.status()).isEqualTo(400);
+		assertThat(wrong.contentType()).isEqualTo("application/problem+json");
+		assertThat(wrong.json().get("detail").asString()).contains("does not match");
+		assertThat(this.alice.get("/api/chunked-upload/" + id).json().get("status").asString()).isEqualTo("uploading");
+		assertThat(this.alice.complete(id, md5(file)).status()).isEqualTo(200);
+	}
+
+	@Test
+	void chunkWhenNoContentRangeThenWholeFileInOneChunk() {
+		byte[] file = randomBytes(5000, 4);
+		Response response = this.alice.multipartChunk(null, null, file, "whole.bin");
+		assertThat(response.status()).isEqualTo(200);
+		String id = response.json().get("upload_id").asString();
+		assertThat(response.json().get("offset").asLong()).isEqualTo(5000);
+		assertThat(this.alice.get("/api/chunked-upload/" + id).json().get("total").asLong()).isEqualTo(5000);
+		assertThat(this.alice.complete(id, md5(file)).status()).isEqualTo(200);
+	}
+
+	@Test
+	void chunkWhenClientDisconnectsMidBodyThenNothingKeptAndUploadResumes() throws Exception {
+		byte[] file = randomBytes(1_500_000, 5);
+		String id = start(slice(file, 0, 500_000), "bytes 0-499999/1500000");
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(10_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(("POST /api/chunked-upload?upload_id=" + id + " HTTP/1.1\r\nHost: localhost\r\n"
+					+ "Authorization: Basic " + basic("alice") + "\r\nContent-Type: application/octet-stream\r\n"
+					+ "Content-Range: bytes 500000-999999/1500000\r\nContent-Length: 500000\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			out.write(file, 500_000, 200_000);
+			out.flush();
+			awaitProbe(id, 409);
+		}
+		assertThat(awaitProbe(id, 400).json().get("offset").asLong()).isEqualTo(500_000);
+		Response resumed = this.alice.rawChunk(id, "bytes 500000-999999/1500000", slice(file, 500_000, 1_000_000),
+				null);
+		assertThat(resumed.status()).isEqualTo(200);
+		assertThat(this.alice.rawChunk(id, "bytes 1000000-1499999/1500000", slice(file, 1_000_000, 1_500_000), null)
+			.status()).isEqualTo(200);
+		assertThat(this.alice.complete(id, md5(file)).status()).isEqualTo(200);
+		assertThat(this.alice.get("/api/uploads/" + id + "/content").bytes()).isEqualTo(file);
+	}
+
+	@Test
+	void chunkWhenPartFileLongerThanRecordedOffsetThenCutBackBeforeWriting() throws IOException {
+		byte[] file = randomBytes(2000, 6);
+		String id = start(slice(file, 0, 1000), "bytes 0-999/2000");
+		Path part = partFile(id);
+		Files.write(part, randomBytes(777, 99), StandardOpenOption.APPEND);
+		assertThat(Files.size(part)).isEqualTo(1777);
+		assertThat(this.alice.get("/api/chunked-upload/" + id).json().get("offset").asLong()).isEqualTo(1000);
+		assertThat(this.alice.rawChunk(id, "bytes 1000-1999/2000", slice(file, 1000, 2000), null).status())
+			.isEqualTo(200);
+		assertThat(this.alice.complete(id, md5(file)).status()).isEqualTo(200);
+		assertThat(this.alice.get("/api/uploads/" + id + "/content").bytes()).isEqualTo(file);
+	}
+
+	@Test
+	void completeWhenPartFileLongerThanRecordedOffsetThenStoredFileHasOnlyAcknowledgedBytes() throws IOException {
+		byte[] file = randomBytes(1000, 7);
+		String id = start(file);
+		Files.write(partFile(id), randomBytes(10, 98), StandardOpenOption.APPEND);
+		assertThat(this.alice.complete(id, md5(file)).status()).isEqualTo(200);
+		assertThat(this.alice.get("/api/uploads/" + id + "/content").bytes()).isEqualTo(file);
+	}
+
+	@Test
+	void sameChunkWhenSentTwiceAtOnceThenExactlyOneWinsAndFileIsRight() throws Exception {
+		byte[] file = randomBytes(1_200_000, 8);
+		String id = start(slice(file, 0, 200_000), "bytes 0-199999/1200000");
+		String head = "POST /api/chunked-upload?upload_id=" + id
+				+ " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic " + basic("alice")
+				+ "\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n"
+				+ "Content-Range: bytes 200000-1199999/1200000\r\nContent-Length: 1000000\r\n\r\n";
+		try (Socket one = new Socket("127.0.0.1", this.port); Socket two = new Socket("127.0.0.1", this.port)) {
+			one.setSoTimeout(20_000);
+			two.setSoTimeout(20_000);
+			// Both requests are inside the server, each with part of its body sent,
+			// before
+			// either finishes.
+			one.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+			one.getOutputStream().write(file, 200_000, 100_000);
+			one.getOutputStream().flush();
+			Thread.sleep(300);
+			two.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+			two.getOutputStream().write(file, 200_000, 100_000);
+			two.getOutputStream().flush();
+			String secondAnswer = readResponse(two);
+			one.getOutputStream().write(file, 300_000, 900_000);
+			one.getOutputStream().flush();
+			String firstAnswer = readResponse(one);
+			assertThat(firstAnswer).startsWith("HTTP/1.1 200");
+			assertThat(secondAnswer).startsWith("HTTP/1.1 409").contains("upload-busy");
+		}
+		assertThat(this.alice.get("/api/chunked-upload/" + id).json().get("offset").asLong()).isEqualTo(1_200_000);
+		assertThat(this.alice.complete(id, md5(file)).status()).isEqualTo(200);
+		assertThat(this.alice.get("/api/uploads/" + id + "/content").bytes()).isEqualTo(file);
+	}
+
+	@Test
+	void uploadWhenIdlePastExpirationThenGoneAndSweptButCompletedKept() {
+		byte[] file = randomBytes(1000, 9);
+		String idle = start(slice(file, 0, 500), "bytes 0-499/1000");
+		String done = start(file);
+		assertThat(this.alice.complete(done, md5(file)).status()).isEqualTo(200);
+		String active = start(slice(file, 0, 500), "bytes 0-499/1000");
+		this.clock.advance(Duration.ofHours(23));
+		assertThat(this.alice.rawChunk(active, "bytes 500-999/1000", slice(file, 500, 1000), null).status())
+			.isEqualTo(200);
+		this.clock.advance(Duration.ofHours(2));
+
+		Response late = this.alice.rawChunk(idle, "bytes 500-999/1000", slice(file, 500, 1000), null);
+		assertThat(late.status()).isEqualTo(410);
+		assertThat(late.contentType()).isEqualTo("application/problem+json");
+		assertThat(this.alice.complete(idle, md5(file)).status()).isEqualTo(410);
+		Path idlePart = partFile(idle);
+
+		this.uploads.expireIdleUploads(10);
+
+		assertThat(idlePart).doesNotExist();
+		assertThat(this.alice.get("/api/uploads/" + idle).json().get("status").asString()).isEqualTo("expired");
+		assertThat(this.alice.get("/api/uploads/" + done + "/content").bytes()).isEqualTo(file);
+		assertThat(this.alice.get("/api/uploads/" + active).json().get("status").asString()).isEqualTo("uploading");
+		assertThat(this.alice.complete(active, md5(file)).status()).isEqualTo(200);
+	}
+
+	@Test
+	void uploadWhenAnotherUserAsksThenNotFoundEverywhere() {
+		byte[] file = randomBytes(1000, 10);
+		String id = start(slice(file, 0, 500), "bytes 0-499/1000");
+		HttpTestClient bob = this.alice.as("bob");
+		assertThat(bob.rawChunk(id, "bytes 500-999/1000", slice(file, 500, 1000), null).status()).isEqualTo(404);
+		assertThat(bob.multipartChunk(id, "bytes 500-999/1000", slice(file, 500, 1000), "x").status()).isEqualTo(404);
+		assertThat(bob.get("/api/chunked-upload/" + id).status()).isEqualTo(404);
+		assertThat(bob.complete(id, md5(file)).status()).isEqualTo(404);
+		assertThat(bob.delete("/api/chunked-upload/" + id).status()).isEqualTo(404);
+		assertThat(bob.get("/api/uploads/" + id).status()).isEqualTo(404);
+		assertThat(bob.delete("/api/uploads/" + id).status()).isEqualTo(404);
+		assertThat(bob.get("/api/uploads").json().findValuesAsString("upload_id")).doesNotContain(id);
+		assertThat(this.alice.get("/api/chunked-upload/" + id).json().get("offset").asLong()).isEqualTo(500);
+
+		HttpTestClient root = this.alice.as("root");
+		assertThat(root.get("/api/uploads/" + id).status()).isEqualTo(200);
+		assertThat(root.get("/api/uploads?all=true").json().findValuesAsString("upload_id")).contains(id);
+		assertThat(root.get("/api/uploads").json().findValuesAsString("upload_id")).doesNotContain(id);
+		assertThat(root.rawChunk(id, "bytes 500-999/1000", slice(file, 500, 1000), null).status()).isEqualTo(404);
+	}
+
+	@Test
+	void requestsWhenUnauthenticatedThen401Problem() {
+		HttpTestClient anonymous = new HttpTestClient(this.port, null);
+		Response response = anonymous.rawChunk(null, "bytes 0-9/10", new byte[10], "x");
+		assertThat(response.status()).isEqualTo(401);
+		assertThat(response.contentType()).startsWith("application/problem+json");
+		assertThat(response.header("WWW-Authenticate")).startsWith("Basic");
+		assertThat(anonymous.get("/api/uploads").status()).isEqualTo(401);
+		assertThat(new HttpTestClient(this.port, "mallory").get("/api/uploads").status()).isEqualTo(401);
+	}
+
+	@Test
+	void deleteWhenUploadingThenAbortedAndBytesGone() {
+		String id = start(randomBytes(500, 11), "bytes 0-499/1000");
+		Path part = partFile(id);
+		assertThat(this.alice.delete("/api/chunked-upload/" + id).status()).isEqualTo(204);
+		assertThat(part).doesNotExist();
+		assertThat(this.alice.get("/api/chunked-upload/" + id).status()).isEqualTo(404);
+		assertThat(this.alice.rawChunk(id, "bytes 500-999/1000", new byte[500], null).status()).isEqualTo(404);
+		assertThat(this.alice.get("/api/uploads/" + id).json().get("status").asString()).isEqualTo("aborted");
+	}
+
+	@Test
+	void deleteWhenCompleteThenContentGone() {
+		byte[] file = randomBytes(100, 12);
+		String id = start(file);
+		this.alice.complete(id, md5(file));
+		assertThat(this.alice.delete("/api/uploads/" + id).status()).isEqualTo(204);
+		assertThat(this.alice.get("/api/uploads/" + id + "/content").status()).isEqualTo(404);
+		assertThat(ServerTestSupport.storedFiles(dataDir)).noneMatch((path) -> path.toString().contains(id));
+	}
+
+	static Stream<Arguments> badContentRanges() {
+		return Stream
+			.of("bytes 500-999", "bytes=500-999/1000", "bytes 500-999/*", "bytes 999-500/1000", "bytes 500-1000/1000",
+					"bytes 500-999/abc", "octets 500-999/1000", "bytes 500-99999999999999999999/1000", "",
+					"bytes 500-999/1000, bytes 0-1/1000")
+			.map(Arguments::of);
+	}
+
+	@ParameterizedTest
+	@MethodSource("badContentRanges")
+	void chunkWhenContentRangeMalformedThen400AndNothingChanged(String contentRange) {
+		String id = start(randomBytes(500, 13), "bytes 0-499/1000");
+		int filesBefore = ServerTestSupport.storedFiles(dataDir).size();
+		Response response = this.alice.rawChunk(id, contentRange, new byte[500], null);
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.contentType()).isEqualTo("application/problem+json");
+		assertThat(response.json().get("detail").asString()).contains("Content-Range");
+		assertUnchanged(id, 500, filesBefore);
+	}
+
+	static Stream<Arguments> badChunks() {
+		return Stream.of(
+				// what is wrong, Content-Range, body length, expected status, problem
+				// type
+				Arguments.of("start before offset", "bytes 0-499/1000", 500, 400, "offset-mismatch"),
+				Arguments.of("start after offset", "bytes 600-699/1000", 100, 400, "offset-mismatch"),
+				Arguments.of("body shorter than range", "bytes 500-999/1000", 499, 400, "length-mismatch"),
+				Arguments.of("body longer than range", "bytes 500-999/1000", 501, 400, "length-mismatch"),
+				Arguments.of("total changed", "bytes 500-999/1001", 500, 400, "length-mismatch"),
+				Arguments.of("total over max-bytes", "bytes 500-999/20000000", 500, 400, "upload-too-large"), Arguments
+					.of("chunk over max-chunk-size", "bytes 500-3000499/9000000", 3_000_000, 413, "chunk-too-large"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badChunks")
+	void chunkWhenFieldsContradictThenRefusedAndNothingChanged(String problem, String contentRange, int length,
+			int status, String type) {
+		String id = start(randomBytes(500, 14), "bytes 0-499/1000");
+		int filesBefore = ServerTestSupport.storedFiles(dataDir).size();
+		Response response = this.alice.rawChunk(id, contentRange, new byte[length], null);
+		assertThat(response.status()).as(problem).isEqualTo(status);
+		assertThat(response.contentType()).isEqualTo("application/problem+json");
+		assertThat(response.json().get("type").asString()).isEqualTo("/problems/" + type);
+		if (type.equals("offset-mismatch")) {
+			assertThat(response.json().get("offset").asLong()).isEqualTo(500);
+		}
+		assertUnchanged(id, 500, filesBefore);
+	}
+
+	@Test
+	void chunkWhenBytesPastTotalWithoutRangeThenRefused() {
+		String id = start(randomBytes(500, 15), "bytes 0-499/1000");
+		Response response = this.alice.rawChunk(id, null, new byte[600], null);
+		assertThat(response.status()).isEqualTo(400);
+		assertUnchanged(id, 500, ServerTestSupport.storedFiles(dataDir).size());
+	}
+
+	@Test
+	void chunkWhenAfterCompletionThen400() {
+		byte[] file = randomBytes(100, 16);
+		String id = start(file);
+		this.alice.complete(id, md5(file));
+		Response response = this.alice.rawChunk(id, "bytes 0-99/100", file, null);
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.json().get("type").asString()).isEqualTo("/problems/upload-complete");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "bytes 0-99/20000000", "bytes 100-199/1000" })
+	void firstChunkWhenRefusedThenNoRowAndNoFileLeft(String contentRange) {
+		int filesBefore = ServerTestSupport.storedFiles(dataDir).size();
+		int uploadsBefore = this.alice.get("/api/uploads?status=uploading").json().size();
+		Response response = this.alice.multipartChunk(null, contentRange, new byte[100], "x.bin");
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(ServerTestSupport.storedFiles(dataDir)).hasSize(filesBefore);
+		assertThat(this.alice.get("/api/uploads?status=uploading").json().size()).isEqualTo(uploadsBefore);
+	}
+
+	@Test
+	void firstChunkWhenBodyShorterThanRangeThenNoRowAndNoFileLeft() {
+		int filesBefore = ServerTestSupport.storedFiles(dataDir).size();
+		int uploadsBefore = this.alice.get("/api/uploads?status=uploading").json().size();
+		Response response = this.alice.multipartChunk(null, "bytes 0-99/1000", new byte[50], "x.bin");
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(ServerTestSupport.storedFiles(dataDir)).hasSize(filesBefore);
+		assertThat(this.alice.get("/api/uploads?status=uploading").json().size()).isEqualTo(uploadsBefore);
+	}
+
+	@Test
+	void chunkWhenNoFileFieldThen400() {
+		Response wrongField = this.alice.multipart("/api/chunked-upload", "bytes 0-9/10", Map.of(), "the_file", "x",
+				new byte[10]);
+		assertThat(wrongField.status()).isEqualTo(400);
+		assertThat(wrongField.json().get("type").asString()).isEqualTo("/problems/missing-chunk");
+		Response form = this.alice.send(this.alice.request("/api/chunked-upload")
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofString("a=b")));
+		assertThat(form.status()).isEqualTo(400);
+		Response malformed = this.alice.send(this.alice.request("/api/chunked-upload")
+			.header("Content-Type", "multipart/form-data; boundary=xyz")
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofString("garbage")));
+		assertThat(malformed.status()).isEqualTo(400);
+	}
+
+	@Test
+	void requestsWhenUploadIdUnknownOrMalformedThen404() {
+		for (String id : List.of("0123456789abcdef0123456789abcdef", "../../etc", "ABCDEF0123456789ABCDEF0123456789")) {
+			assertThat(this.alice.rawChunk(id, "bytes 10-19/20", new byte[10], null).status()).as(id).isEqualTo(404);
+			assertThat(this.alice.complete(id, "0".repeat(32)).status()).as(id).isEqualTo(404);
+		}
+		assertThat(this.alice.get("/api/chunked-upload/0123456789abcdef0123456789abcdef").status()).isEqualTo(404);
+	}
+
+	@Test
+	void completeWhenFieldsBadOrBytesMissingThen400() {
+		String id = start(randomBytes(500, 17), "bytes 0-499/1000");
+		Response incomplete = this.alice.complete(id, "0".repeat(32));
+		assertThat(incomplete.status()).isEqualTo(400);
+		assertThat(incomplete.json().get("type").asString()).isEqualTo("/problems/upload-incomplete");
+		assertThat(this.alice.complete(id, null).json().get("type").asString()).isEqualTo("/problems/missing-md5");
+		assertThat(this.alice.complete(id, "xyz").json().get("type").asString()).isEqualTo("/problems/invalid-md5");
+		Response noId = this.alice.send(this.alice.request("/api/chunked-upload/complete")
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(java.net.http.HttpRequest.BodyPublishers.ofString("md5=" + "0".repeat(32))));
+		assertThat(noId.status()).isEqualTo(400);
+		Response multipart = this.alice.multipart("/api/chunked-upload/complete", null,
+				Map.of("upload_id", id, "md5", "0".repeat(32)), null, null, null);
+		assertThat(multipart.json().get("type").asString()).isEqualTo("/problems/upload-incomplete");
+	}
+
+	@Test
+	void unknownPathsAndMethodsWhenApiThenJsonProblems() {
+		Response missing = this.alice.get("/api/nothing-here");
+		assertThat(missing.status()).isEqualTo(404);
+		assertThat(missing.contentType()).startsWith("application/problem+json");
+		Response method = this.alice.send(
+				this.alice.request("/api/chunked-upload").PUT(java.net.http.HttpRequest.BodyPublishers.ofString("x")));
+		assertThat(method.status()).isEqualTo(405);
+		assertThat(method.contentType()).startsWith("application/problem+json");
+	}
+
+	private void assertUnchanged(String id, long offset, int filesBefore) {
+		assertThat(this.alice.get("/api/chunked-upload/" + id).json().get("offset").asLong()).isEqualTo(offset);
+		assertThat(partFile(id)).hasSize(offset);
+		assertThat(ServerTestSupport.storedFiles(dataDir)).hasSize(filesBefore);
+	}
+
+	private String start(byte[] wholeFile) {
+		return start(wholeFile, "bytes 0-" + (wholeFile.length - 1) + "/" + wholeFile.length);
+	}
+
+	private String start(byte[] chunk, String contentRange) {
+		Response response = this.alice.multipartChunk(null, contentRange, chunk, "file.bin");
+		assertThat(response.status()).as(response.text()).isEqualTo(200);
+		return response.json().get("upload_id").asString();
+	}
+
+	private Path partFile(String id) {
+		return ServerTestSupport.storedFiles(dataDir)
+			.stream()
+			.filter((path) -> path.getFileName().toString().equals(id + ".part"))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no .part file for " + id));
+	}
+
+	/**
+	 * Probe the upload with a one-byte chunk at offset 0 until the answer has the given
+	 * status: 409 while another request holds the upload, 400 (offset mismatch, nothing
+	 * written) once it is free. Bounded in time.
+	 */
+	private Response awaitProbe(String id, int status) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (System.nanoTime() < deadline) {
+			Response probe = this.alice.rawChunk(id, "bytes 0-0/1500000", new byte[1], null);
+			System.err.println("PROBE " + probe);
+			if (probe.status() == status) {
+				return probe;
+			}
+			Thread.sleep(20);
+		}
+		throw new AssertionError("upload " + id + " never answered " + status);
+	}
+
+	private static String readResponse(Socket socket) throws IOException {
+		InputStream in = socket.getInputStream();
+		byte[] buffer = new byte[8192];
+		int n = in.read(buffer);
+		return (n > 0) ? new String(Arrays.copyOf(buffer, n), StandardCharsets.ISO_8859_1) : "";
+	}
+
+	private static String basic(String user) {
+		return Base64.getEncoder()
+			.encodeToString((user + ":" + HttpTestClient.PASSWORD).getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static byte[] slice(byte[] bytes, int from, int to) {
+		return Arrays.copyOfRange(bytes, from, to);
+	}
+
+}
