@@ -1,16 +1,12 @@
 package dev.chunkedupload.protocol.chunked;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -25,6 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.chunkedupload.support.HttpTestClient;
 import dev.chunkedupload.support.HttpTestClient.Response;
 import dev.chunkedupload.support.MutableClock;
+import dev.chunkedupload.support.RawHttp;
+import dev.chunkedupload.support.SameChunkRace;
 import dev.chunkedupload.support.ServerTestSupport;
 import dev.chunkedupload.support.TestClockConfiguration;
 import dev.chunkedupload.upload.UploadService;
@@ -172,15 +170,8 @@ class ChunkedUploadIntegrationTests {
 	void chunkWhenClientDisconnectsMidBodyThenNothingKeptAndUploadResumes() throws Exception {
 		byte[] file = randomBytes(1_500_000, 5);
 		String id = start(slice(file, 0, 500_000), "bytes 0-499999/1500000");
-		try (Socket socket = new Socket("127.0.0.1", this.port)) {
-			socket.setSoTimeout(10_000);
-			OutputStream out = socket.getOutputStream();
-			out.write(("POST /api/chunked-upload?upload_id=" + id + " HTTP/1.1\r\nHost: localhost\r\n"
-					+ "Authorization: Basic " + basic("alice") + "\r\nContent-Type: application/octet-stream\r\n"
-					+ "Content-Range: bytes 500000-999999/1500000\r\nContent-Length: 500000\r\n\r\n")
-				.getBytes(StandardCharsets.US_ASCII));
-			out.write(file, 500_000, 200_000);
-			out.flush();
+		try (RawHttp interrupted = RawHttp.chunk(this.port, "alice", id, "bytes 500000-999999/1500000", 500_000)) {
+			interrupted.send(file, 500_000, 200_000);
 			awaitProbe(id, 409);
 		}
 		assertThat(awaitProbe(id, 400).json().get("offset").asLong()).isEqualTo(500_000);
@@ -218,35 +209,7 @@ class ChunkedUploadIntegrationTests {
 
 	@Test
 	void sameChunkWhenSentTwiceAtOnceThenExactlyOneWinsAndFileIsRight() throws Exception {
-		byte[] file = randomBytes(1_200_000, 8);
-		String id = start(slice(file, 0, 200_000), "bytes 0-199999/1200000");
-		String head = "POST /api/chunked-upload?upload_id=" + id
-				+ " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic " + basic("alice")
-				+ "\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n"
-				+ "Content-Range: bytes 200000-1199999/1200000\r\nContent-Length: 1000000\r\n\r\n";
-		try (Socket one = new Socket("127.0.0.1", this.port); Socket two = new Socket("127.0.0.1", this.port)) {
-			one.setSoTimeout(20_000);
-			two.setSoTimeout(20_000);
-			// Both requests are inside the server, each with part of its body sent,
-			// before
-			// either finishes.
-			one.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-			one.getOutputStream().write(file, 200_000, 100_000);
-			one.getOutputStream().flush();
-			Thread.sleep(300);
-			two.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-			two.getOutputStream().write(file, 200_000, 100_000);
-			two.getOutputStream().flush();
-			String secondAnswer = readResponse(two);
-			one.getOutputStream().write(file, 300_000, 900_000);
-			one.getOutputStream().flush();
-			String firstAnswer = readResponse(one);
-			assertThat(firstAnswer).startsWith("HTTP/1.1 200");
-			assertThat(secondAnswer).startsWith("HTTP/1.1 409").contains("upload-busy");
-		}
-		assertThat(this.alice.get("/api/chunked-upload/" + id).json().get("offset").asLong()).isEqualTo(1_200_000);
-		assertThat(this.alice.complete(id, md5(file)).status()).isEqualTo(200);
-		assertThat(this.alice.get("/api/uploads/" + id + "/content").bytes()).isEqualTo(file);
+		SameChunkRace.run(this.port, this.port);
 	}
 
 	@Test
@@ -426,11 +389,11 @@ class ChunkedUploadIntegrationTests {
 		assertThat(wrongField.json().get("type").asString()).isEqualTo("/problems/missing-chunk");
 		Response form = this.alice.send(this.alice.request("/api/chunked-upload")
 			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(java.net.http.HttpRequest.BodyPublishers.ofString("a=b")));
+			.POST(HttpRequest.BodyPublishers.ofString("a=b")));
 		assertThat(form.status()).isEqualTo(400);
 		Response malformed = this.alice.send(this.alice.request("/api/chunked-upload")
 			.header("Content-Type", "multipart/form-data; boundary=xyz")
-			.POST(java.net.http.HttpRequest.BodyPublishers.ofString("garbage")));
+			.POST(HttpRequest.BodyPublishers.ofString("garbage")));
 		assertThat(malformed.status()).isEqualTo(400);
 	}
 
@@ -453,7 +416,7 @@ class ChunkedUploadIntegrationTests {
 		assertThat(this.alice.complete(id, "xyz").json().get("type").asString()).isEqualTo("/problems/invalid-md5");
 		Response noId = this.alice.send(this.alice.request("/api/chunked-upload/complete")
 			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(java.net.http.HttpRequest.BodyPublishers.ofString("md5=" + "0".repeat(32))));
+			.POST(HttpRequest.BodyPublishers.ofString("md5=" + "0".repeat(32))));
 		assertThat(noId.status()).isEqualTo(400);
 		Response multipart = this.alice.multipart("/api/chunked-upload/complete", null,
 				Map.of("upload_id", id, "md5", "0".repeat(32)), null, null, null);
@@ -465,8 +428,8 @@ class ChunkedUploadIntegrationTests {
 		Response missing = this.alice.get("/api/nothing-here");
 		assertThat(missing.status()).isEqualTo(404);
 		assertThat(missing.contentType()).startsWith("application/problem+json");
-		Response method = this.alice.send(
-				this.alice.request("/api/chunked-upload").PUT(java.net.http.HttpRequest.BodyPublishers.ofString("x")));
+		Response method = this.alice
+			.send(this.alice.request("/api/chunked-upload").PUT(HttpRequest.BodyPublishers.ofString("x")));
 		assertThat(method.status()).isEqualTo(405);
 		assertThat(method.contentType()).startsWith("application/problem+json");
 	}
@@ -504,25 +467,12 @@ class ChunkedUploadIntegrationTests {
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (System.nanoTime() < deadline) {
 			Response probe = this.alice.rawChunk(id, "bytes 0-0/1500000", new byte[1], null);
-			System.err.println("PROBE " + probe);
 			if (probe.status() == status) {
 				return probe;
 			}
 			Thread.sleep(20);
 		}
 		throw new AssertionError("upload " + id + " never answered " + status);
-	}
-
-	private static String readResponse(Socket socket) throws IOException {
-		InputStream in = socket.getInputStream();
-		byte[] buffer = new byte[8192];
-		int n = in.read(buffer);
-		return (n > 0) ? new String(Arrays.copyOf(buffer, n), StandardCharsets.ISO_8859_1) : "";
-	}
-
-	private static String basic(String user) {
-		return Base64.getEncoder()
-			.encodeToString((user + ":" + HttpTestClient.PASSWORD).getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static byte[] slice(byte[] bytes, int from, int to) {
