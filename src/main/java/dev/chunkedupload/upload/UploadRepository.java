@@ -24,7 +24,17 @@ public interface UploadRepository extends JpaRepository<Upload, String> {
 
 	List<Upload> findAllByOrderByCreatedAtDesc();
 
-	List<Upload> findByStatusAndExpiresAtLessThanEqualOrderByExpiresAt(UploadStatus status, Instant now, Limit limit);
+	/**
+	 * Incomplete uploads idle past their expiry, in (expiry, id) order after a given
+	 * position, so a sweep walks past the ones it has to leave alone.
+	 */
+	@Query("""
+			select u from Upload u
+			where u.status = dev.chunkedupload.upload.UploadStatus.UPLOADING and u.expiresAt <= :now
+			and (u.expiresAt > :afterExpires or (u.expiresAt = :afterExpires and u.id > :afterId))
+			order by u.expiresAt, u.id""")
+	List<Upload> findExpired(@Param("now") Instant now, @Param("afterExpires") Instant afterExpires,
+			@Param("afterId") String afterId, Limit limit);
 
 	/**
 	 * Take the lease of an upload if nobody holds it or the holder let it lapse.

@@ -248,20 +248,23 @@ public class UploadService {
 	 * @return how many uploads were expired
 	 */
 	public int expireIdleUploads(int batchSize) {
+		Instant now = this.clock.instant();
+		Instant afterExpires = Instant.EPOCH;
+		String afterId = "";
 		int expired = 0;
 		while (true) {
-			Instant now = this.clock.instant();
-			List<Upload> batch = this.repository.findByStatusAndExpiresAtLessThanEqualOrderByExpiresAt(
-					UploadStatus.UPLOADING, now, Limit.of(batchSize));
-			int before = expired;
+			List<Upload> batch = this.repository.findExpired(now, afterExpires, afterId, Limit.of(batchSize));
 			for (Upload candidate : batch) {
 				if (expire(candidate.getId())) {
 					expired++;
 				}
 			}
-			if (batch.size() < batchSize || expired == before) {
+			if (batch.size() < batchSize) {
 				return expired;
 			}
+			Upload last = batch.get(batch.size() - 1);
+			afterExpires = last.getExpiresAt().orElseThrow();
+			afterId = last.getId();
 		}
 	}
 
