@@ -22,8 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.chunkedupload.support.HttpTestClient;
-import dev.chunkedupload.support.HttpTestClient.Response;
+import dev.chunkedupload.testsupport.HttpTestClient;
+import dev.chunkedupload.testsupport.HttpTestClient.Response;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

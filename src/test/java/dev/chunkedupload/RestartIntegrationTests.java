@@ -8,15 +8,15 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.chunkedupload.support.HttpTestClient;
-import dev.chunkedupload.support.HttpTestClient.Response;
-import dev.chunkedupload.support.ServerTestSupport;
+import dev.chunkedupload.testsupport.HttpTestClient;
+import dev.chunkedupload.testsupport.HttpTestClient.Response;
+import dev.chunkedupload.testsupport.ServerTestSupport;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import static dev.chunkedupload.support.ServerTestSupport.md5;
-import static dev.chunkedupload.support.ServerTestSupport.randomBytes;
+import static dev.chunkedupload.testsupport.ServerTestSupport.md5;
+import static dev.chunkedupload.testsupport.ServerTestSupport.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -6,11 +6,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.chunkedupload.support.HttpTestClient;
-import dev.chunkedupload.support.SameChunkRace;
+import dev.chunkedupload.testsupport.HttpTestClient;
+import dev.chunkedupload.testsupport.SameChunkRace;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Two application instances sharing one database and one data directory, as behind a load
@@ -26,7 +27,7 @@ class TwoInstancesIntegrationTests {
 		String database = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
 		try (ConfigurableApplicationContext one = start(database);
 				ConfigurableApplicationContext two = start(database)) {
-			SameChunkRace.run(port(one), port(two));
+			SameChunkRace.run(port(one), port(two), one.getBean(JdbcTemplate.class));
 		}
 	}
 

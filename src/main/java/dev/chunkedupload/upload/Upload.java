@@ -30,8 +30,12 @@ public class Upload {
 	@Column(name = "upload_id", length = 32)
 	private String id;
 
+	/**
+	 * A wrapper type, so that Spring Data sees a new upload (null) as new and inserts it
+	 * without a select.
+	 */
 	@Version
-	private long version;
+	private Long version;
 
 	private String owner;
 
@@ -175,7 +179,9 @@ public class Upload {
 	}
 
 	boolean isLeasedBy(String leaseToken, Instant now) {
-		return leaseToken.equals(this.leaseOwner) && this.leaseUntil != null && now.isBefore(this.leaseUntil);
+		// The same boundary as the SQL of UploadRepository: a lease ending exactly now is
+		// still held.
+		return leaseToken.equals(this.leaseOwner) && this.leaseUntil != null && !now.isAfter(this.leaseUntil);
 	}
 
 	boolean isOwnedBy(String user) {

@@ -20,6 +20,7 @@ import dev.chunkedupload.storage.ChunkStore.StoredObject;
 import dev.chunkedupload.storage.ChunkWriter;
 import dev.chunkedupload.storage.StoredObjectNotFoundException;
 
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -98,20 +99,28 @@ public class UploadService {
 	 * @return the upload after the chunk
 	 */
 	public Upload append(String owner, String uploadId, Chunk chunk, InputStream body) {
-		load(owner, uploadId);
+		// A first look without the lease: a chunk that cannot fit is refused without
+		// taking
+		// the lease away from a writer that may be about to send the right one.
+		Upload current = load(owner, uploadId);
 		checkLimits(chunk);
+		checkAppendable(current, chunk);
 		try (UploadLease.Held held = this.lease.acquire(uploadId)) {
 			Upload upload = load(owner, uploadId);
-			requireWritable(upload);
-			if (chunk.offset() != upload.getOffset()) {
-				throw new OffsetMismatchException(upload.getOffset(), chunk.offset());
-			}
-			Long total = upload.getTotalLength().orElse(null);
-			if (chunk.total() != null && total != null && !chunk.total().equals(total)) {
-				throw new LengthMismatchException(
-						"The total length changed from " + total + " to " + chunk.total() + " bytes");
-			}
+			checkAppendable(upload, chunk);
 			return write(upload, chunk, body, held);
+		}
+	}
+
+	private void checkAppendable(Upload upload, Chunk chunk) {
+		requireWritable(upload);
+		if (chunk.offset() != upload.getOffset()) {
+			throw new OffsetMismatchException(upload.getOffset(), chunk.offset());
+		}
+		Long total = upload.getTotalLength().orElse(null);
+		if (chunk.total() != null && total != null && !chunk.total().equals(total)) {
+			throw new LengthMismatchException(
+					"The total length changed from " + total + " to " + chunk.total() + " bytes");
 		}
 	}
 
@@ -404,16 +413,23 @@ public class UploadService {
 
 	/** One short transaction, valid only while the lease is still ours; releases it. */
 	private Upload record(UploadLease.Held held, Consumer<Upload> change) {
-		Upload saved = this.transaction.execute((status) -> {
-			Upload current = this.repository.findById(held.uploadId())
-				.orElseThrow(() -> new UploadNotFoundException(held.uploadId()));
-			if (!current.isLeasedBy(held.token(), this.clock.instant())) {
-				throw new UploadBusyException(held.uploadId());
-			}
-			change.accept(current);
-			current.releaseLease();
-			return current;
-		});
+		Upload saved;
+		try {
+			saved = this.transaction.execute((status) -> {
+				Upload current = this.repository.findById(held.uploadId())
+					.orElseThrow(() -> new UploadNotFoundException(held.uploadId()));
+				if (!current.isLeasedBy(held.token(), this.clock.instant())) {
+					throw new UploadBusyException(held.uploadId());
+				}
+				change.accept(current);
+				current.releaseLease();
+				return current;
+			});
+		}
+		catch (OptimisticLockingFailureException ex) {
+			// The lease lapsed and was taken over between our check and the commit.
+			throw new UploadBusyException(held.uploadId());
+		}
 		held.releasedWithRecord();
 		return saved;
 	}

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.chunkedupload.Application;
-import dev.chunkedupload.support.HttpTestClient;
+import dev.chunkedupload.testsupport.HttpTestClient;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;

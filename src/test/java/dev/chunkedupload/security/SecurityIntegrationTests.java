@@ -2,8 +2,8 @@ package dev.chunkedupload.security;
 
 import org.junit.jupiter.api.Test;
 
-import dev.chunkedupload.support.HttpTestClient;
-import dev.chunkedupload.support.ServerTestSupport;
+import dev.chunkedupload.testsupport.HttpTestClient;
+import dev.chunkedupload.testsupport.ServerTestSupport;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;

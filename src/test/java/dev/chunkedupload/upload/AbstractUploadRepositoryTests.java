@@ -134,7 +134,8 @@ abstract class AbstractUploadRepositoryTests {
 		assertThat(ResumableMd5.restore(found.getHashState())).isEqualTo(md5);
 		assertThat(found.getStorageKey()).isEqualTo("chunked_uploads/2025/03/30/" + id + ".part");
 		assertThat(found.isLeasedBy("lease-token", NOW)).isTrue();
-		assertThat(found.isLeasedBy("lease-token", NOW.plus(LEASE))).isFalse();
+		assertThat(found.isLeasedBy("lease-token", NOW.plus(LEASE))).isTrue();
+		assertThat(found.isLeasedBy("lease-token", NOW.plus(LEASE).plusNanos(1000))).isFalse();
 		// What the database itself holds, not only what Hibernate reads back
 		assertThat(this.jdbc.queryForObject("select hash_state from upload where upload_id = ?", byte[].class, id))
 			.isEqualTo(hashState);
@@ -317,14 +318,16 @@ abstract class AbstractUploadRepositoryTests {
 		saveUpload(NOW.minus(EXPIRATION).minusSeconds(7200), (upload) -> upload.abort(NOW.minus(EXPIRATION)));
 		saveUpload(NOW.minus(EXPIRATION).minusSeconds(9000), Upload::expire);
 
-		List<Upload> all = this.repository.findByStatusAndExpiresAtLessThanEqualOrderByExpiresAt(UploadStatus.UPLOADING,
-				NOW, Limit.of(100));
-		List<Upload> firstTwo = this.repository
-			.findByStatusAndExpiresAtLessThanEqualOrderByExpiresAt(UploadStatus.UPLOADING, NOW, Limit.of(2));
+		List<Upload> all = this.repository.findExpired(NOW, Instant.EPOCH, "", Limit.of(100));
+		List<Upload> firstTwo = this.repository.findExpired(NOW, Instant.EPOCH, "", Limit.of(2));
+		Upload second = firstTwo.get(1);
+		List<Upload> afterSecond = this.repository.findExpired(NOW, second.getExpiresAt().orElseThrow(), second.getId(),
+				Limit.of(100));
 
 		assertThat(all).extracting(Upload::getId).containsExactly(expiredFirst, expiredSecond, expiringNow);
 		assertThat(all).allSatisfy((upload) -> assertThat(upload.isExpiredAt(NOW)).isTrue());
 		assertThat(firstTwo).extracting(Upload::getId).containsExactly(expiredFirst, expiredSecond);
+		assertThat(afterSecond).extracting(Upload::getId).containsExactly(expiringNow);
 	}
 
 	private String saveUpload() {

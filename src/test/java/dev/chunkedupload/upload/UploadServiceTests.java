@@ -10,9 +10,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import dev.chunkedupload.storage.ChunkStore;
-import dev.chunkedupload.support.MutableClock;
-import dev.chunkedupload.support.ServerTestSupport;
-import dev.chunkedupload.support.TestClockConfiguration;
+import dev.chunkedupload.testsupport.MutableClock;
+import dev.chunkedupload.testsupport.ServerTestSupport;
+import dev.chunkedupload.testsupport.TestClockConfiguration;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -20,8 +20,8 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static dev.chunkedupload.support.ServerTestSupport.md5;
-import static dev.chunkedupload.support.ServerTestSupport.randomBytes;
+import static dev.chunkedupload.testsupport.ServerTestSupport.md5;
+import static dev.chunkedupload.testsupport.ServerTestSupport.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 

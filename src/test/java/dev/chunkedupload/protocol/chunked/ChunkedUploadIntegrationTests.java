@@ -18,13 +18,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.chunkedupload.support.HttpTestClient;
-import dev.chunkedupload.support.HttpTestClient.Response;
-import dev.chunkedupload.support.MutableClock;
-import dev.chunkedupload.support.RawHttp;
-import dev.chunkedupload.support.SameChunkRace;
-import dev.chunkedupload.support.ServerTestSupport;
-import dev.chunkedupload.support.TestClockConfiguration;
+import dev.chunkedupload.testsupport.HttpTestClient;
+import dev.chunkedupload.testsupport.HttpTestClient.Response;
+import dev.chunkedupload.testsupport.MutableClock;
+import dev.chunkedupload.testsupport.RawHttp;
+import dev.chunkedupload.testsupport.SameChunkRace;
+import dev.chunkedupload.testsupport.ServerTestSupport;
+import dev.chunkedupload.testsupport.TestClockConfiguration;
 import dev.chunkedupload.upload.UploadService;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,11 +32,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static dev.chunkedupload.support.ServerTestSupport.md5;
-import static dev.chunkedupload.support.ServerTestSupport.randomBytes;
+import static dev.chunkedupload.testsupport.ServerTestSupport.md5;
+import static dev.chunkedupload.testsupport.ServerTestSupport.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -64,6 +65,9 @@ class ChunkedUploadIntegrationTests {
 
 	@Autowired
 	UploadService uploads;
+
+	@Autowired
+	JdbcTemplate jdbc;
 
 	HttpTestClient alice;
 
@@ -172,9 +176,11 @@ class ChunkedUploadIntegrationTests {
 		String id = start(slice(file, 0, 500_000), "bytes 0-499999/1500000");
 		try (RawHttp interrupted = RawHttp.chunk(this.port, "alice", id, "bytes 500000-999999/1500000", 500_000)) {
 			interrupted.send(file, 500_000, 200_000);
-			awaitProbe(id, 409);
+			SameChunkRace.awaitLease(this.jdbc, id, true);
 		}
-		assertThat(awaitProbe(id, 400).json().get("offset").asLong()).isEqualTo(500_000);
+		SameChunkRace.awaitLease(this.jdbc, id, false);
+		assertThat(this.alice.get("/api/chunked-upload/" + id).json().get("offset").asLong()).isEqualTo(500_000);
+		assertThat(partFile(id)).hasSize(500_000);
 		Response resumed = this.alice.rawChunk(id, "bytes 500000-999999/1500000", slice(file, 500_000, 1_000_000),
 				null);
 		assertThat(resumed.status()).isEqualTo(200);
@@ -209,7 +215,7 @@ class ChunkedUploadIntegrationTests {
 
 	@Test
 	void sameChunkWhenSentTwiceAtOnceThenExactlyOneWinsAndFileIsRight() throws Exception {
-		SameChunkRace.run(this.port, this.port);
+		SameChunkRace.run(this.port, this.port, this.jdbc);
 	}
 
 	@Test
@@ -456,23 +462,6 @@ class ChunkedUploadIntegrationTests {
 			.filter((path) -> path.getFileName().toString().equals(id + ".part"))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("no .part file for " + id));
-	}
-
-	/**
-	 * Probe the upload with a one-byte chunk at offset 0 until the answer has the given
-	 * status: 409 while another request holds the upload, 400 (offset mismatch, nothing
-	 * written) once it is free. Bounded in time.
-	 */
-	private Response awaitProbe(String id, int status) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (System.nanoTime() < deadline) {
-			Response probe = this.alice.rawChunk(id, "bytes 0-0/1500000", new byte[1], null);
-			if (probe.status() == status) {
-				return probe;
-			}
-			Thread.sleep(20);
-		}
-		throw new AssertionError("upload " + id + " never answered " + status);
 	}
 
 	private static byte[] slice(byte[] bytes, int from, int to) {

@@ -4,9 +4,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.chunkedupload.support.HttpTestClient;
-import dev.chunkedupload.support.HttpTestClient.Response;
-import dev.chunkedupload.support.ServerTestSupport;
+import dev.chunkedupload.testsupport.HttpTestClient;
+import dev.chunkedupload.testsupport.HttpTestClient.Response;
+import dev.chunkedupload.testsupport.ServerTestSupport;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -14,7 +14,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static dev.chunkedupload.support.ServerTestSupport.randomBytes;
+import static dev.chunkedupload.testsupport.ServerTestSupport.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,4 +1,4 @@
-package dev.chunkedupload.support;
+package dev.chunkedupload.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

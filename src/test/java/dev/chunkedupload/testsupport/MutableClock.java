@@ -1,4 +1,4 @@
-package dev.chunkedupload.support;
+package dev.chunkedupload.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;

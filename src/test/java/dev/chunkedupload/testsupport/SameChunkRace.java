@@ -1,9 +1,11 @@
-package dev.chunkedupload.support;
+package dev.chunkedupload.testsupport;
 
 import java.util.Arrays;
 
-import static dev.chunkedupload.support.ServerTestSupport.md5;
-import static dev.chunkedupload.support.ServerTestSupport.randomBytes;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static dev.chunkedupload.testsupport.ServerTestSupport.md5;
+import static dev.chunkedupload.testsupport.ServerTestSupport.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -16,10 +18,14 @@ public final class SameChunkRace {
 	}
 
 	/**
-	 * Start the chunk on instance one with part of its body, then send the same chunk to
-	 * instance two while one is still streaming, then finish one.
+	 * Start the chunk on instance one with part of its body; once it holds the upload's
+	 * lease (read from the shared database, so the test does not disturb the race), send
+	 * the same chunk to instance two; then finish the first.
+	 * @param portOne the first instance
+	 * @param portTwo the second instance (may be the first)
+	 * @param database the database both share
 	 */
-	public static void run(int portOne, int portTwo) throws Exception {
+	public static void run(int portOne, int portTwo, JdbcTemplate database) throws Exception {
 		byte[] file = randomBytes(1_200_000, 41);
 		HttpTestClient aliceOnOne = new HttpTestClient(portOne, "alice");
 		HttpTestClient aliceOnTwo = new HttpTestClient(portTwo, "alice");
@@ -31,7 +37,7 @@ public final class SameChunkRace {
 		String range = "bytes 200000-1199999/1200000";
 		try (RawHttp first = RawHttp.chunk(portOne, "alice", id, range, 1_000_000)) {
 			first.send(file, 200_000, 100_000);
-			awaitBusy(aliceOnTwo, id);
+			awaitLease(database, id, true);
 			String secondAnswer;
 			try (RawHttp second = RawHttp.chunk(portTwo, "alice", id, range, 1_000_000)) {
 				second.send(file, 200_000, 100_000);
@@ -46,16 +52,23 @@ public final class SameChunkRace {
 		assertThat(aliceOnOne.get("/api/uploads/" + id + "/content").bytes()).isEqualTo(file);
 	}
 
-	/** Wait (bounded) until the other instance sees the upload as being written. */
-	private static void awaitBusy(HttpTestClient client, String id) throws InterruptedException {
+	/**
+	 * Wait (bounded) until an upload's lease is held or free, as the database says.
+	 * @param database the database
+	 * @param id the upload
+	 * @param held whether to wait for a holder or for none
+	 */
+	public static void awaitLease(JdbcTemplate database, String id, boolean held) throws InterruptedException {
 		long deadline = System.nanoTime() + 10_000_000_000L;
 		while (System.nanoTime() < deadline) {
-			if (client.rawChunk(id, "bytes 0-0/1200000", new byte[1], null).status() == 409) {
+			String owner = database.queryForObject("select lease_owner from upload where upload_id = ?", String.class,
+					id);
+			if ((owner != null) == held) {
 				return;
 			}
-			Thread.sleep(20);
+			Thread.sleep(10);
 		}
-		throw new AssertionError("the first instance never took the lease");
+		throw new AssertionError("the lease of " + id + " never became " + (held ? "held" : "free"));
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.chunkedupload.support;
+package dev.chunkedupload.testsupport;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
