@@ -207,13 +207,23 @@ class ChunkedUploadController {
 		if (header == null) {
 			return null;
 		}
+		String name;
 		try {
-			String name = ContentDisposition.parse(header).getFilename();
-			return (name != null) ? UriUtils.decode(name, StandardCharsets.UTF_8) : null;
+			name = ContentDisposition.parse(header).getFilename();
 		}
 		catch (IllegalArgumentException ex) {
 			throw new BadChunkRequestException("invalid-content-disposition",
 					"Content-Disposition is malformed: " + ex.getMessage());
+		}
+		if (name == null) {
+			return null;
+		}
+		try {
+			return UriUtils.decode(name, StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			// Not percent-encoded after all (curl sends names as they are): keep it.
+			return name;
 		}
 	}
 

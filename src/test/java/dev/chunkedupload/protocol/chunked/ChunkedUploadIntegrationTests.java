@@ -357,6 +357,22 @@ class ChunkedUploadIntegrationTests {
 	}
 
 	@Test
+	void chunkWhenRawBodyThenNameFromContentDisposition() {
+		for (String[] names : new String[][] { { "r%C3%A9sum%C3%A9%20v2.pdf", "résumé v2.pdf" },
+				{ "100% done.txt", "100% done.txt" }, { "..%2F..%2Fetc%2Fpasswd", "passwd" } }) {
+			Response response = this.alice.rawChunk(null, "bytes 0-9/10", new byte[10], names[0]);
+			assertThat(response.status()).isEqualTo(200);
+			String id = response.json().get("upload_id").asString();
+			assertThat(this.alice.get("/api/uploads/" + id).json().get("filename").asString()).isEqualTo(names[1]);
+		}
+		Response malformed = this.alice.send(this.alice.request("/api/chunked-upload")
+			.header("Content-Type", "application/octet-stream")
+			.header("Content-Disposition", "attachment; filename=\"unterminated")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(new byte[10])));
+		assertThat(malformed.status()).isIn(200, 400);
+	}
+
+	@Test
 	void chunkWhenAfterCompletionThen400() {
 		byte[] file = randomBytes(100, 16);
 		String id = start(file);
