@@ -10,6 +10,7 @@ import java.time.ZonedDateTime;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ import dev.chunkedupload.storage.ChunkStore.StoredObject;
 import dev.chunkedupload.storage.ChunkWriter;
 import dev.chunkedupload.storage.StoredObjectNotFoundException;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
@@ -38,6 +40,9 @@ public class UploadService {
 
 	private static final SecureRandom random = new SecureRandom();
 
+	/** Buffers per chunk in flight between reading and hashing. */
+	private static final int HASH_BUFFERS = 4;
+
 	private final UploadRepository repository;
 
 	private final ChunkStore store;
@@ -50,14 +55,18 @@ public class UploadService {
 
 	private final TransactionTemplate transaction;
 
+	private final Executor hashExecutor;
+
 	UploadService(UploadRepository repository, ChunkStore store, UploadLease lease, UploadProperties properties,
-			Clock clock, TransactionTemplate transaction) {
+			Clock clock, TransactionTemplate transaction,
+			@Qualifier(UploadConfiguration.HASH_EXECUTOR) Executor hashExecutor) {
 		this.repository = repository;
 		this.store = store;
 		this.lease = lease;
 		this.properties = properties;
 		this.clock = clock;
 		this.transaction = transaction;
+		this.hashExecutor = hashExecutor;
 	}
 
 	/**
@@ -307,34 +316,39 @@ public class UploadService {
 	}
 
 	private Upload write(Upload upload, Chunk chunk, InputStream body, UploadLease.Held held) {
-		ResumableMd5 md5 = ResumableMd5.restore(upload.getHashState());
 		long start = upload.getOffset();
 		Long total = (chunk.total() != null) ? chunk.total() : upload.getTotalLength().orElse(null);
 		long written = 0;
-		try (ChunkWriter writer = this.store.openForAppend(upload.getStorageKey(), start)) {
-			byte[] buffer = new byte[(int) this.properties.bufferSize().toBytes()];
+		long kept = start;
+		try (ChunkWriter writer = this.store.openForAppend(upload.getStorageKey(), start);
+				PipelinedHasher hasher = new PipelinedHasher(ResumableMd5.restore(upload.getHashState()), HASH_BUFFERS,
+						(int) this.properties.bufferSize().toBytes(), this.hashExecutor)) {
 			while (true) {
+				byte[] buffer = hasher.take();
 				int n;
 				try {
 					n = fill(body, buffer);
 				}
 				catch (IOException ex) {
+					hasher.giveBack(buffer);
 					if (chunk.keepPartial() && written > 0) {
 						writer.sync();
-						long kept = written;
-						byte[] state = md5.saveState();
-						record(held, (current) -> current.append(kept, state, false, this.clock.instant(),
+						long arrived = written;
+						byte[] state = hasher.finish().saveState();
+						record(held, (current) -> current.append(arrived, state, false, this.clock.instant(),
 								this.properties.expiration()));
+						kept = start + written;
 					}
 					throw new ChunkInterruptedException(
 							"The request body ended early after " + written + " bytes of this chunk", ex);
 				}
 				if (n == 0) {
+					hasher.giveBack(buffer);
 					break;
 				}
 				checkRoom(chunk, total, start, written + n);
-				md5.update(buffer, 0, n);
 				writer.write(buffer, 0, n);
+				hasher.hash(buffer, n);
 				written += n;
 				held.renewIfDue();
 			}
@@ -343,16 +357,16 @@ public class UploadService {
 						"The chunk has " + written + " bytes but its range says " + chunk.length());
 			}
 			writer.sync();
+			long length = written;
+			byte[] state = hasher.finish().saveState();
+			Instant now = this.clock.instant();
+			return record(held,
+					(current) -> current.append(length, state, chunk.last(), now, this.properties.expiration()));
 		}
 		catch (RuntimeException ex) {
-			cutBack(upload.getStorageKey(), (chunk.keepPartial() ? start + written : start));
+			cutBack(upload.getStorageKey(), kept);
 			throw ex;
 		}
-		long length = written;
-		byte[] state = md5.saveState();
-		Instant now = this.clock.instant();
-		return record(held,
-				(current) -> current.append(length, state, chunk.last(), now, this.properties.expiration()));
 	}
 
 	/**
