@@ -109,8 +109,7 @@ public class UploadService {
 	 */
 	public Upload append(String owner, String uploadId, Chunk chunk, InputStream body) {
 		// A first look without the lease: a chunk that cannot fit is refused without
-		// taking
-		// the lease away from a writer that may be about to send the right one.
+		// taking the lease away from a writer that may be about to send the right one.
 		Upload current = load(owner, uploadId);
 		checkLimits(chunk);
 		checkAppendable(current, chunk);
