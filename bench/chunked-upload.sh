@@ -144,7 +144,7 @@ start_server() {
 			fail "the server exited during start-up"
 		fi
 		((SECONDS < deadline)) || fail "the server did not start within 120 s (log: $log)"
-		port=$(sed -n 's/.*started on port[^0-9]*\([0-9][0-9]*\).*/\1/p' "$log" | head -n 1)
+		port=$(sed -n 's/.*started on port[^0-9]*\([0-9][0-9]*\).*/\1/p' "$log" | sed -n 1p)
 		[[ -n $port ]] || sleep 0.2
 	done
 	base=http://127.0.0.1:$port
@@ -198,11 +198,11 @@ setup_auth() {
 	fi
 	local jar=$tmp/cookies token
 	rm -f "$jar"
-	token=$(curl -sS -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="_csrf"[^>]*value="\([^"]*\)".*/\1/p' | head -n 1)
+	token=$(curl -sS -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="_csrf"[^>]*value="\([^"]*\)".*/\1/p' | sed -n 1p)
 	curl -sS -c "$jar" -b "$jar" -o /dev/null --data-urlencode "username=$user" \
 		--data-urlencode "password=$password" --data-urlencode "_csrf=$token" "$base/login"
 	# The token changes at login; the login page shows the session's new one.
-	token=$(curl -sS -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="_csrf"[^>]*value="\([^"]*\)".*/\1/p' | head -n 1)
+	token=$(curl -sS -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="_csrf"[^>]*value="\([^"]*\)".*/\1/p' | sed -n 1p)
 	[[ -n $token ]] || fail "form login gave no CSRF token"
 	auth_args=(-b "$jar" -H "X-CSRF-TOKEN: $token")
 	auth_config="cookie = \"$jar\""$'\n'"header = \"X-CSRF-TOKEN: $token\""
@@ -334,7 +334,7 @@ delete_upload() {
 }
 
 stored_file() {
-	find "$tmp/data-fsync-$1" -path '*/uploads/*' -name "$upload_id" -type f | head -n 1
+	find "$tmp/data-fsync-$1" -path '*/uploads/*' -name "$upload_id" -type f | sed -n 1p
 }
 
 # --- measurements -------------------------------------------------------------------
@@ -364,7 +364,10 @@ format_row() { printf '%-5s %-9s %-7s %-4s %7s %8s %8s %8s %5s %6s %7s %7s %5s %
 thread_ticks() {
 	local task
 	for task in /proc/"$server_pid"/task/*; do
-		printf '%s %s\n' "$(tr ' ' _ <"$task/comm" 2>/dev/null)" "$(awk '{ print $14, $15 }' "$task/stat" 2>/dev/null)"
+		# stat is "tid (comm) state ...": utime and stime are the 12th and 13th fields
+		# after the comm, which may itself hold spaces.
+		printf '%s %s\n' "$(tr ' ' _ <"$task/comm" 2>/dev/null)" \
+			"$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{ print $12, $13 }')"
 	done | awk 'NF == 3 { u[$1] += $2; s[$1] += $3 } END { for (k in u) print k, u[k], s[k] }' | sort
 }
 
@@ -374,7 +377,7 @@ thread_report() {
 	hz=$(getconf CLK_TCK)
 	join -a 2 -e 0 -o 0,1.2,1.3,2.2,2.3 "$1" "$2" |
 		awk -v hz="$hz" '{ u = ($4 - $2) / hz; s = ($5 - $3) / hz; if (u + s >= 0.05) printf "    %-16s user %5.2f s  sys %5.2f s\n", $1, u, s }' |
-		sort -k3 -rn | head -n 8
+		sort -k3 -rn | awk 'NR <= 8' 
 }
 
 rows=()
@@ -462,7 +465,7 @@ measure() {
 header=$(format_row fsync client auth run \
 	'up MB/s' 'up MiB/s' 'md5 MB/s' 'dd MB/s' ratio 'ms/chk' 'done ms' 'wall ms' 'srv s' 'cli s' 'other' 'md5 ok' 'target (fsync on)')
 
-say "file $file: $size bytes; chunks of $chunk bytes; $(nproc) CPUs; $(curl --version | head -n 1 | cut -d' ' -f1-2); $(java -version 2>&1 | head -n 1)"
+say "file $file: $size bytes; chunks of $chunk bytes; $(nproc) CPUs; $(curl --version | sed -n 1p | cut -d' ' -f1-2); $(java -version 2>&1 | sed -n 1p)"
 echo "$header"
 for fsync in $fsync_modes; do
 	start_server "$fsync"
@@ -492,7 +495,7 @@ for fsync in $fsync_modes; do
 		echo "Hottest frames, fsync $fsync (JFR execution samples, top of stack):"
 		jfr print --events jdk.ExecutionSample "$tmp/fsync-$fsync.jfr" |
 			awk '/stackTrace = \[/ { getline; sub(/line:.*/, ""); gsub(/^[ \t]+/, ""); print }' |
-			sort | uniq -c | sort -rn | head -n 12
+			sort | uniq -c | sort -rn | awk 'NR <= 12' 
 	fi
 	stop_server
 done
