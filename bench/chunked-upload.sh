@@ -225,7 +225,9 @@ fi
 upload_id=''
 response=''
 
-# post_chunk OFFSET LENGTH TOTAL: one curl process, the bytes piped from dd.
+# post_chunk OFFSET LENGTH TOTAL: one curl process, the bytes piped from dd and streamed
+# (-T -, as scripts/upload.sh does; --data-binary @- would read the chunk into memory
+# first, which measured 15-25 % slower).
 post_chunk() {
 	local start=$1 length=$2 total=$3 target=$base/api/chunked-upload code
 	[[ -z $upload_id ]] || target+="?upload_id=$upload_id"
@@ -233,7 +235,8 @@ post_chunk() {
 		curl -sS "${auth_args[@]}" --max-time 120 -H 'Content-Type: application/octet-stream' \
 			-H 'Content-Disposition: attachment; filename="bench.bin"' \
 			-H "Content-Range: bytes $start-$((start + length - 1))/$total" \
-			--data-binary @- -o "$tmp/response" -w '%{http_code}' "$target" >"$tmp/code" ||
+			-H 'Transfer-Encoding:' -H "Content-Length: $length" -X POST -T - \
+			-o "$tmp/response" -w '%{http_code}' "$target" >"$tmp/code" ||
 		fail "curl failed on the chunk at $start"
 	code=$(<"$tmp/code")
 	response=$(<"$tmp/response")

@@ -178,12 +178,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Credentials go to curl in a private config file, not on its command line (ps shows that).
+# Credentials reach curl as a config read from a pipe (-K <(curl_config)): neither on
+# its command line, which ps shows, nor in a file.
 escape_config() {
 	local value=${1//\\/\\\\}
 	echo "${value//\"/\\\"}"
 }
-{
+curl_config() {
 	echo "user = \"$(escape_config "$user:$password")\""
 	echo 'silent'
 	echo 'show-error'
@@ -191,7 +192,7 @@ escape_config() {
 	# A transfer that stalls for a minute fails (and is retried) instead of hanging.
 	echo 'speed-limit = 1'
 	echo 'speed-time = 60'
-} >"$work/curl.config"
+}
 body=$work/body
 
 # curl_request ARGS...: run curl with the config; sets http_code ('000' if curl failed)
@@ -201,7 +202,7 @@ curl_status=0
 curl_request() {
 	: >"$body"
 	curl_status=0
-	http_code=$(curl -K "$work/curl.config" -o "$body" -w '%{http_code}' "$@") || curl_status=$?
+	http_code=$(curl -K <(curl_config) -o "$body" -w '%{http_code}' "$@") || curl_status=$?
 	if [[ $curl_status -ne 0 || ! $http_code =~ ^[1-5][0-9][0-9]$ ]]; then
 		http_code=000
 	fi
@@ -299,7 +300,9 @@ wait_md5() {
 	if [[ -n $md5 ]]; then
 		return
 	fi
-	log "waiting for md5sum"
+	if kill -0 "$md5_pid" 2>/dev/null; then
+		log "waiting for md5sum"
+	fi
 	wait "$md5_pid" || die "md5sum of '$file' failed"
 	md5_pid=''
 	md5=$(cut -c1-32 "$work/md5")
@@ -307,6 +310,13 @@ wait_md5() {
 		die "md5sum gave no digest"
 	fi
 	save_state
+}
+
+# Save the MD5 in the state as soon as md5sum is done, so a rerun need not hash again.
+poll_md5() {
+	if [[ -n $md5_pid ]] && ! kill -0 "$md5_pid" 2>/dev/null; then
+		wait_md5
+	fi
 }
 
 # --- where the server is ------------------------------------------------------------
@@ -384,19 +394,23 @@ send_chunk() {
 	curl_status=0
 	http_code=000
 	set +e
+	# curl -T - streams the pipe as it reads it (--data-binary @- would first read the
+	# whole chunk into memory); the explicit Content-Length replaces chunked encoding.
 	dd if="$file" iflag=skip_bytes,count_bytes skip="$start" count="$length" bs=1M status=none |
-		curl -K "$work/curl.config" -o "$body" -w '%{http_code}' \
+		curl -K <(curl_config) -o "$body" -w '%{http_code}' -X POST -T - \
 			-H 'Content-Type: application/octet-stream' -H "Content-Disposition: $disposition" \
-			"${range[@]}" --data-binary @- "$target" >"$work/code"
+			-H 'Transfer-Encoding:' -H "Content-Length: $length" \
+			"${range[@]}" "$target" >"$work/code"
 	local statuses=("${PIPESTATUS[@]}")
 	set -e
 	curl_status=${statuses[1]}
 	http_code=$(cat "$work/code")
 	if [[ $curl_status -ne 0 || ! $http_code =~ ^[1-5][0-9][0-9]$ ]]; then
 		http_code=000
-	elif [[ ${statuses[0]} -ne 0 ]]; then
+	elif [[ ${statuses[0]} -ne 0 && ${statuses[0]} -ne 141 ]]; then
 		# The file could not be read: whatever curl sent is short, and the server
-		# refuses a short chunk; say so rather than its detail.
+		# refuses a short chunk; say so rather than its detail. (141 is SIGPIPE: the
+		# server answered early, e.g. with its offset, and curl stopped reading.)
 		die "reading '$file' at byte $start failed"
 	fi
 }
@@ -433,6 +447,7 @@ upload_chunks() {
 			offset=$new_offset
 			failures=0
 			progress
+			poll_md5
 			continue
 		fi
 		if [[ $http_code == 400 ]]; then
