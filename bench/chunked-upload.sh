@@ -22,6 +22,9 @@ Options (environment variable in brackets):
   --runs N                 measured runs per setting and client [BENCH_RUNS, 2]
   --client C               percurl: one curl process per chunk (as scripts/upload.sh);
                            keepalive: one curl process, one connection, --next per chunk;
+                           split: as keepalive, but curl reads chunk files cut before
+                           the clock starts (no dd or FIFO: less client CPU on the
+                           two cores the server shares); all: the three
                            both                                [BENCH_CLIENT, both]
   --auth basic|session     basic: HTTP Basic on every request (the protocol's way);
                            session: log in once with the form, then a session cookie
@@ -80,7 +83,7 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 case $fsync_modes in both) fsync_modes='on off' ;; on | off) ;; *) echo "$prog: --fsync on|off|both" >&2; exit 2 ;; esac
-case $clients in both) clients='percurl keepalive' ;; percurl | keepalive) ;; *) echo "$prog: --client percurl|keepalive|both" >&2; exit 2 ;; esac
+case $clients in both) clients='percurl keepalive' ;; all) clients='percurl keepalive split' ;; percurl | keepalive | split) ;; *) echo "$prog: --client percurl|keepalive|split|both|all" >&2; exit 2 ;; esac
 case $auth_mode in basic | session) ;; *) echo "$prog: --auth basic|session" >&2; exit 2 ;; esac
 for number in "$runs" "$size" "$chunk" "$warmup" "$quiet_wait" "$busy_retries"; do
 	[[ $number =~ ^[0-9]+$ ]] || { echo "$prog: not a number: $number" >&2; exit 2; }
@@ -313,6 +316,48 @@ upload_keepalive() {
 	[[ $response == "\"offset\":$total" ]] || fail "the last chunk answered $response, not offset $total"
 }
 
+# The file cut into chunk files once, outside the measured time, for the split client.
+prepare_split() {
+	local parts=$tmp/parts
+	[[ -d $parts && -f $parts/.size-$size-$chunk ]] && return 0
+	rm -rf "$parts"
+	mkdir "$parts"
+	split -b "$chunk" -d -a 6 "$file" "$parts/part."
+	touch "$parts/.size-$size-$chunk"
+}
+
+# One curl process and connection, each chunk read by curl from its own chunk file.
+upload_split() {
+	local total=$1 offset length i=0 config=$tmp/split.config parts=$tmp/parts
+	length=$((total < chunk ? total : chunk))
+	post_chunk 0 "$length" "$total"
+	offset=$length
+	((offset < total)) || return 0
+	: >"$config"
+	while ((offset < total)); do
+		length=$((total - offset < chunk ? total - offset : chunk))
+		{
+			((i == 0)) || echo next
+			echo "$auth_config"
+			echo "url = \"$base/api/chunked-upload?upload_id=$upload_id\""
+			echo 'request = "POST"'
+			printf 'upload-file = "%s/part.%06d"\n' "$parts" $((offset / chunk))
+			echo 'header = "Content-Type: application/octet-stream"'
+			echo "header = \"Content-Range: bytes $offset-$((offset + length - 1))/$total\""
+			echo 'max-time = 120'
+			printf '%s\n' 'write-out = "\n%{http_code}\n"'
+		} >>"$config"
+		offset=$((offset + length))
+		i=$((i + 1))
+	done
+	curl -sS -K "$config" >"$tmp/split.out" || fail "curl --next failed"
+	local ok
+	ok=$(grep -c '^200$' "$tmp/split.out" || true)
+	((ok == i)) || fail "$ok of $i split chunks answered 200: $(grep -v '^200$' "$tmp/split.out" | head -c 500)"
+	response=$(grep -o '"offset":[0-9]*' "$tmp/split.out" | tail -n 1)
+	[[ $response == "\"offset\":$total" ]] || fail "the last chunk answered $response, not offset $total"
+}
+
 complete_ns=0
 complete_wall_ns=0
 server_md5=''
@@ -404,6 +449,7 @@ measure() {
 	dd_ns=$((t1 - t0))
 	rm -f "$tmp/dd.out"
 	sync
+	[[ $client != split ]] || prepare_split
 	# the upload
 	upload_id=''
 	thread_ticks >"$tmp/threads0"
