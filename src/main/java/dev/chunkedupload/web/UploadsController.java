@@ -19,6 +19,7 @@ import org.springframework.core.io.AbstractResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -30,6 +31,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The protocol-neutral uploads API: every upload, whichever protocol created it, can be
@@ -47,7 +49,8 @@ class UploadsController {
 
 	@GetMapping
 	List<UploadView> list(Authentication authentication, @RequestParam(defaultValue = "false") boolean all,
-			@RequestParam(required = false) UploadStatus status) {
+			@RequestParam(name = "status", required = false) String statusName) {
+		UploadStatus status = (statusName != null) ? parseStatus(statusName) : null;
 		return this.uploads.list(caller(authentication), all)
 			.stream()
 			.filter((upload) -> (status != null) ? upload.getStatus() == status
@@ -85,6 +88,17 @@ class UploadsController {
 	ResponseEntity<Void> delete(@PathVariable String uploadId, Authentication authentication) {
 		this.uploads.delete(caller(authentication), uploadId);
 		return ResponseEntity.noContent().build();
+	}
+
+	/** Statuses are written lower-case in JSON, so that is how they are asked for too. */
+	private static UploadStatus parseStatus(String name) {
+		try {
+			return UploadStatus.valueOf(name.strip().toUpperCase(Locale.ROOT));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+					"Unknown status '" + name + "'; one of uploading, complete, aborted, expired");
+		}
 	}
 
 	static Caller caller(Authentication authentication) {

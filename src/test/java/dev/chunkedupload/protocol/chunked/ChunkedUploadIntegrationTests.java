@@ -386,21 +386,21 @@ class ChunkedUploadIntegrationTests {
 	@ValueSource(strings = { "bytes 0-99/20000000", "bytes 100-199/1000" })
 	void firstChunkWhenRefusedThenNoRowAndNoFileLeft(String contentRange) {
 		int filesBefore = ServerTestSupport.storedFiles(dataDir).size();
-		int uploadsBefore = this.alice.get("/api/uploads?status=uploading").json().size();
+		int uploadsBefore = uploadingCount();
 		Response response = this.alice.multipartChunk(null, contentRange, new byte[100], "x.bin");
 		assertThat(response.status()).isEqualTo(400);
 		assertThat(ServerTestSupport.storedFiles(dataDir)).hasSize(filesBefore);
-		assertThat(this.alice.get("/api/uploads?status=uploading").json().size()).isEqualTo(uploadsBefore);
+		assertThat(uploadingCount()).isEqualTo(uploadsBefore);
 	}
 
 	@Test
 	void firstChunkWhenBodyShorterThanRangeThenNoRowAndNoFileLeft() {
 		int filesBefore = ServerTestSupport.storedFiles(dataDir).size();
-		int uploadsBefore = this.alice.get("/api/uploads?status=uploading").json().size();
+		int uploadsBefore = uploadingCount();
 		Response response = this.alice.multipartChunk(null, "bytes 0-99/1000", new byte[50], "x.bin");
 		assertThat(response.status()).isEqualTo(400);
 		assertThat(ServerTestSupport.storedFiles(dataDir)).hasSize(filesBefore);
-		assertThat(this.alice.get("/api/uploads?status=uploading").json().size()).isEqualTo(uploadsBefore);
+		assertThat(uploadingCount()).isEqualTo(uploadsBefore);
 	}
 
 	@Test
@@ -446,6 +446,19 @@ class ChunkedUploadIntegrationTests {
 	}
 
 	@Test
+	void listWhenStatusFilterThenOnlyThoseAndUnknownStatusRefused() {
+		String open = start(randomBytes(10, 18), "bytes 0-9/20");
+		Response uploading = this.alice.get("/api/uploads?status=uploading");
+		assertThat(uploading.json().findValuesAsString("status")).isNotEmpty().containsOnly("uploading");
+		assertThat(uploading.json().findValuesAsString("upload_id")).contains(open);
+		assertThat(this.alice.get("/api/uploads?status=complete").json().findValuesAsString("upload_id"))
+			.doesNotContain(open);
+		Response unknown = this.alice.get("/api/uploads?status=sideways");
+		assertThat(unknown.status()).isEqualTo(400);
+		assertThat(unknown.contentType()).startsWith("application/problem+json");
+	}
+
+	@Test
 	void unknownPathsAndMethodsWhenApiThenJsonProblems() {
 		Response missing = this.alice.get("/api/nothing-here");
 		assertThat(missing.status()).isEqualTo(404);
@@ -454,6 +467,13 @@ class ChunkedUploadIntegrationTests {
 			.send(this.alice.request("/api/chunked-upload").PUT(HttpRequest.BodyPublishers.ofString("x")));
 		assertThat(method.status()).isEqualTo(405);
 		assertThat(method.contentType()).startsWith("application/problem+json");
+	}
+
+	private int uploadingCount() {
+		Response response = this.alice.get("/api/uploads?status=uploading");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.json().isArray()).isTrue();
+		return response.json().size();
 	}
 
 	private void assertUnchanged(String id, long offset, int filesBefore) {
