@@ -20,7 +20,7 @@ final class PipelinedHasher implements AutoCloseable {
 
 	private static final Slice END = new Slice(new byte[0], 0);
 
-	private final ResumableMd5 md5;
+	private final RunningMd5 md5;
 
 	private final BlockingQueue<byte[]> free;
 
@@ -30,7 +30,7 @@ final class PipelinedHasher implements AutoCloseable {
 
 	private boolean finished;
 
-	PipelinedHasher(ResumableMd5 md5, int buffers, int bufferSize, Executor executor) {
+	PipelinedHasher(RunningMd5 md5, int buffers, int bufferSize, Executor executor) {
 		this.md5 = md5;
 		this.free = new ArrayBlockingQueue<>(buffers);
 		this.pending = new ArrayBlockingQueue<>(buffers + 1);
@@ -72,7 +72,7 @@ final class PipelinedHasher implements AutoCloseable {
 	 * Wait until every queued buffer is hashed.
 	 * @return the digest, now covering every byte handed to {@link #hash}
 	 */
-	ResumableMd5 finish() {
+	RunningMd5 finish() {
 		if (!this.finished) {
 			this.finished = true;
 			put(END);

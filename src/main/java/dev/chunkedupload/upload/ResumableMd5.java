@@ -15,7 +15,7 @@ import java.util.HexFormat;
  * close to the JDK intrinsic, so the whole-file MD5 can be carried from chunk to chunk
  * without a second read of the file.
  */
-public final class ResumableMd5 {
+public final class ResumableMd5 implements RunningMd5 {
 
 	private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -71,22 +71,45 @@ public final class ResumableMd5 {
 	 * The state after every byte given so far, to be passed to {@link #restore(byte[])}.
 	 * @return the encoded state (at most 90 bytes)
 	 */
+	@Override
 	public byte[] saveState() {
-		int tailLength = (int) (this.count & 63);
+		return encode(this.a, this.b, this.c, this.d, this.count, this.tail);
+	}
+
+	/**
+	 * Encode an MD5 state the way {@link #saveState()} does, for another implementation
+	 * of the same algorithm.
+	 * @param words the four state words A, B, C, D after the last whole block
+	 * @param count the number of bytes hashed
+	 * @param tail a buffer whose first {@code count % 64} bytes are the unhashed tail
+	 * @return the encoded state
+	 */
+	static byte[] encode(int a, int b, int c, int d, long count, byte[] tail) {
+		int tailLength = (int) (count & 63);
 		ByteBuffer out = ByteBuffer.allocate(26 + tailLength).order(ByteOrder.LITTLE_ENDIAN);
-		out.put(STATE_VERSION).putInt(this.a).putInt(this.b).putInt(this.c).putInt(this.d);
-		out.putLong(this.count).put((byte) tailLength).put(this.tail, 0, tailLength);
+		out.put(STATE_VERSION).putInt(a).putInt(b).putInt(c).putInt(d);
+		out.putLong(count).put((byte) tailLength).put(tail, 0, tailLength);
 		return out.array();
+	}
+
+	int[] words() {
+		return new int[] { this.a, this.b, this.c, this.d };
+	}
+
+	byte[] tail() {
+		return this.tail;
 	}
 
 	/**
 	 * The number of bytes hashed so far.
 	 * @return the byte count
 	 */
+	@Override
 	public long length() {
 		return this.count;
 	}
 
+	@Override
 	public void update(byte[] input, int offset, int length) {
 		if (length <= 0) {
 			return;

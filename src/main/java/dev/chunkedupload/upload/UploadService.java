@@ -67,6 +67,7 @@ public class UploadService {
 		this.clock = clock;
 		this.transaction = transaction;
 		this.hashExecutor = hashExecutor;
+		RunningMd5.logImplementation();
 	}
 
 	/**
@@ -156,7 +157,7 @@ public class UploadService {
 			if (upload.getTotalLength().isPresent() && upload.getOffset() < upload.getTotalLength().get()) {
 				throw new UploadIncompleteException(upload.getOffset(), upload.getTotalLength().get());
 			}
-			String md5 = ResumableMd5.restore(upload.getHashState()).hexDigest();
+			String md5 = RunningMd5.hexDigest(upload.getHashState());
 			if (expectedMd5 != null && !md5.equals(expectedMd5.toLowerCase(Locale.ROOT))) {
 				throw new ChecksumMismatchException(expectedMd5, md5);
 			}
@@ -320,7 +321,7 @@ public class UploadService {
 		long written = 0;
 		long kept = start;
 		try (ChunkWriter writer = this.store.openForAppend(upload.getStorageKey(), start);
-				PipelinedHasher hasher = new PipelinedHasher(ResumableMd5.restore(upload.getHashState()), HASH_BUFFERS,
+				PipelinedHasher hasher = new PipelinedHasher(RunningMd5.restore(upload.getHashState()), HASH_BUFFERS,
 						(int) this.properties.bufferSize().toBytes(), this.hashExecutor)) {
 			while (true) {
 				byte[] buffer = hasher.take();
