@@ -32,7 +32,10 @@ Options (environment variable in brackets):
                                                                 [BENCH_AUTH, basic]
   --size BYTES             file size                           [BENCH_SIZE, 1073741824]
   --chunk BYTES            chunk size                          [BENCH_CHUNK, 8388608]
-  --warmup BYTES           warm-up upload, not measured (0: none) [BENCH_WARMUP, 134217728]
+  --warmup BYTES           warm-up upload, not measured (0: none) [BENCH_WARMUP, 536870912]
+  --warmup-requests N      then N small chunks over one connection, not measured, so the
+                           JIT has compiled the per-request code too (a 1 GiB upload is
+                           only 128 requests) (0: none)    [BENCH_WARMUP_REQUESTS, 3000]
   --cache DIR              where the random file is kept for reuse; '' = temp dir only
                                                                 [BENCH_CACHE_DIR, /tmp/bench-cache]
   --profile                per upload, the server threads' CPU time; per server, a JFR
@@ -56,7 +59,8 @@ clients=${BENCH_CLIENT:-both}
 auth_mode=${BENCH_AUTH:-basic}
 size=${BENCH_SIZE:-1073741824}
 chunk=${BENCH_CHUNK:-8388608}
-warmup=${BENCH_WARMUP:-134217728}
+warmup=${BENCH_WARMUP:-536870912}
+warmup_requests=${BENCH_WARMUP_REQUESTS:-3000}
 cache_dir=${BENCH_CACHE_DIR-/tmp/bench-cache}
 profile=${BENCH_PROFILE:-0}
 busy_retries=${BENCH_BUSY_RETRIES:-2}
@@ -72,6 +76,7 @@ while [[ $# -gt 0 ]]; do
 	--size) size=$2; shift ;;
 	--chunk) chunk=$2; shift ;;
 	--warmup) warmup=$2; shift ;;
+	--warmup-requests) warmup_requests=$2; shift ;;
 	--cache) cache_dir=$2; shift ;;
 	--profile) profile=1 ;;
 	--busy-retries) busy_retries=$2; shift ;;
@@ -85,7 +90,7 @@ done
 case $fsync_modes in both) fsync_modes='on off' ;; on | off) ;; *) echo "$prog: --fsync on|off|both" >&2; exit 2 ;; esac
 case $clients in both) clients='percurl keepalive' ;; all) clients='percurl keepalive split' ;; percurl | keepalive | split) ;; *) echo "$prog: --client percurl|keepalive|split|both|all" >&2; exit 2 ;; esac
 case $auth_mode in basic | session) ;; *) echo "$prog: --auth basic|session" >&2; exit 2 ;; esac
-for number in "$runs" "$size" "$chunk" "$warmup" "$quiet_wait" "$busy_retries"; do
+for number in "$runs" "$size" "$chunk" "$warmup" "$warmup_requests" "$quiet_wait" "$busy_retries"; do
 	[[ $number =~ ^[0-9]+$ ]] || { echo "$prog: not a number: $number" >&2; exit 2; }
 done
 ((runs >= 1 && size >= 1 && chunk >= 1)) || { echo "$prog: runs, size and chunk must be positive" >&2; exit 2; }
@@ -358,6 +363,37 @@ upload_split() {
 	[[ $response == "\"offset\":$total" ]] || fail "the last chunk answered $response, not offset $total"
 }
 
+# Many small chunks of one upload over one connection, then the upload deleted: the
+# per-request code (security, transactions, Tomcat) gets as warm as in a server in service.
+warm_up_requests() {
+	local n=$1 piece=65536 total i config=$tmp/warmup.config
+	total=$((n * piece))
+	head -c "$piece" "$file" >"$tmp/piece"
+	upload_id=''
+	local code
+	code=$(curl -sS "${auth_args[@]}" -X POST -H 'Content-Type: application/octet-stream' \
+		-H "Content-Range: bytes 0-$((piece - 1))/$total" --data-binary "@$tmp/piece" \
+		-o "$tmp/response" -w '%{http_code}' "$base/api/chunked-upload")
+	[[ $code == 200 ]] || fail "warm-up chunk: HTTP $code $(<"$tmp/response")"
+	[[ $(<"$tmp/response") =~ \"upload_id\":\"([0-9a-f]{32})\" ]] || fail "no upload_id in the warm-up answer"
+	upload_id=${BASH_REMATCH[1]}
+	: >"$config"
+	for ((i = 1; i < n; i++)); do
+		{
+			((i == 1)) || echo next
+			echo "$auth_config"
+			echo "url = \"$base/api/chunked-upload?upload_id=$upload_id\""
+			echo 'header = "Content-Type: application/octet-stream"'
+			echo "header = \"Content-Range: bytes $((i * piece))-$((i * piece + piece - 1))/$total\""
+			echo "data-binary = \"@$tmp/piece\""
+			echo 'output = "/dev/null"'
+		} >>"$config"
+	done
+	curl -sS -K "$config" || fail "warm-up requests failed"
+	delete_upload
+	say "warm-up: $n requests"
+}
+
 complete_ns=0
 complete_wall_ns=0
 server_md5=''
@@ -529,6 +565,7 @@ for fsync in $fsync_modes; do
 		complete_upload "$(head -c "$warmup" "$file" | md5sum | cut -c1-32)"
 		delete_upload
 	fi
+	((warmup_requests == 0)) || warm_up_requests "$warmup_requests"
 	for ((run = 1; run <= runs; run++)); do
 		for client in $clients; do
 			measure "$fsync" "$client" "$run"
