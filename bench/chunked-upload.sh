@@ -314,10 +314,16 @@ upload_keepalive() {
 	feeder_pid=''
 	rm -rf "$fifos"
 	((status == 0)) || fail "curl --next failed ($status)"
-	local ok
-	ok=$(grep -c '^200$' "$tmp/keepalive.out" || true)
-	((ok == i)) || fail "$ok of $i keep-alive chunks answered 200: $(grep -v '^200$' "$tmp/keepalive.out" | head -c 500)"
-	response=$(grep -o '"offset":[0-9]*' "$tmp/keepalive.out" | tail -n 1)
+	check_next_answers "$tmp/keepalive.out" "$i" "$total"
+}
+
+# check_next_answers FILE COUNT TOTAL: every chunk sent with --next answered 200 and the
+# last one reports the whole file.
+check_next_answers() {
+	local out=$1 count=$2 total=$3 ok
+	ok=$(grep -c '^200$' "$out" || true)
+	((ok == count)) || fail "$ok of $count chunks sent with --next answered 200: $(grep -v '^200$' "$out" | head -c 500)"
+	response=$(grep -o '"offset":[0-9]*' "$out" | tail -n 1)
 	[[ $response == "\"offset\":$total" ]] || fail "the last chunk answered $response, not offset $total"
 }
 
@@ -356,11 +362,7 @@ upload_split() {
 		i=$((i + 1))
 	done
 	curl -sS -K "$config" >"$tmp/split.out" || fail "curl --next failed"
-	local ok
-	ok=$(grep -c '^200$' "$tmp/split.out" || true)
-	((ok == i)) || fail "$ok of $i split chunks answered 200: $(grep -v '^200$' "$tmp/split.out" | head -c 500)"
-	response=$(grep -o '"offset":[0-9]*' "$tmp/split.out" | tail -n 1)
-	[[ $response == "\"offset\":$total" ]] || fail "the last chunk answered $response, not offset $total"
+	check_next_answers "$tmp/split.out" "$i" "$total"
 }
 
 # Many small chunks of one upload over one connection, then the upload deleted: the
