@@ -179,6 +179,16 @@ public class UploadService {
 	}
 
 	/**
+	 * The status an upload has now: one idle past its expiry counts as expired even
+	 * before the sweeper has marked it, as every request on it already answers.
+	 * @param upload the upload
+	 * @return its status at this moment
+	 */
+	public UploadStatus statusOf(Upload upload) {
+		return upload.isExpiredAt(this.clock.instant()) ? UploadStatus.EXPIRED : upload.getStatus();
+	}
+
+	/**
 	 * An upload the caller may see.
 	 * @param caller who asks
 	 * @param uploadId the upload

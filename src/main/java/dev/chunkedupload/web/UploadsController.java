@@ -53,15 +53,16 @@ class UploadsController {
 		UploadStatus status = (statusName != null) ? parseStatus(statusName) : null;
 		return this.uploads.list(caller(authentication), all)
 			.stream()
-			.filter((upload) -> (status != null) ? upload.getStatus() == status
-					: upload.getStatus() != UploadStatus.ABORTED)
-			.map(UploadView::of)
+			.map((upload) -> UploadView.of(upload, this.uploads.statusOf(upload)))
+			.filter((view) -> (status != null) ? view.status().equals(status.name().toLowerCase(Locale.ROOT))
+					: !view.status().equals("aborted"))
 			.toList();
 	}
 
 	@GetMapping("/{uploadId}")
 	UploadView get(@PathVariable String uploadId, Authentication authentication) {
-		return UploadView.of(this.uploads.get(caller(authentication), uploadId));
+		Upload upload = this.uploads.get(caller(authentication), uploadId);
+		return UploadView.of(upload, this.uploads.statusOf(upload));
 	}
 
 	@GetMapping("/{uploadId}/content")
@@ -156,13 +157,12 @@ class UploadsController {
 			Long size, long offset, String status, String md5, Instant created,
 			@JsonProperty("last_activity") Instant lastActivity, Instant expires, Instant completed) {
 
-		static UploadView of(Upload upload) {
+		static UploadView of(Upload upload, UploadStatus status) {
 			return new UploadView(upload.getId(), upload.getOwner(),
 					upload.getProtocol().name().toLowerCase(Locale.ROOT), upload.getFilename(),
-					upload.getTotalLength().orElse(null), upload.getOffset(),
-					upload.getStatus().name().toLowerCase(Locale.ROOT), upload.getMd5().orElse(null),
-					upload.getCreatedAt(), upload.getLastActivityAt(), upload.getExpiresAt().orElse(null),
-					upload.getCompletedAt().orElse(null));
+					upload.getTotalLength().orElse(null), upload.getOffset(), status.name().toLowerCase(Locale.ROOT),
+					upload.getMd5().orElse(null), upload.getCreatedAt(), upload.getLastActivityAt(),
+					upload.getExpiresAt().orElse(null), upload.getCompletedAt().orElse(null));
 		}
 
 	}

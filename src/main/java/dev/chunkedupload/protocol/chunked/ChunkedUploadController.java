@@ -7,6 +7,7 @@ import java.security.Principal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -25,6 +26,7 @@ import dev.chunkedupload.upload.UploadNotFoundException;
 import dev.chunkedupload.upload.UploadProperties;
 import dev.chunkedupload.upload.UploadProtocol;
 import dev.chunkedupload.upload.UploadService;
+import dev.chunkedupload.upload.UploadStatus;
 
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -127,7 +129,7 @@ class ChunkedUploadController {
 	@GetMapping("/{uploadId}")
 	ResponseEntity<StatusResponse> status(@PathVariable String uploadId, Principal principal) {
 		Upload upload = this.uploads.getOwn(principal.getName(), requireUploadId(uploadId));
-		return withRange(ResponseEntity.ok(), upload).body(StatusResponse.of(upload));
+		return withRange(ResponseEntity.ok(), upload).body(StatusResponse.of(upload, this.uploads.statusOf(upload)));
 	}
 
 	@DeleteMapping("/{uploadId}")
@@ -229,7 +231,7 @@ class ChunkedUploadController {
 
 	private static boolean isForm(HttpServletRequest request) {
 		String type = request.getContentType();
-		return type != null && type.toLowerCase().startsWith("application/x-www-form-urlencoded");
+		return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
 	}
 
 	private BadChunkRequestException missingChunk() {
@@ -274,9 +276,9 @@ class ChunkedUploadController {
 	record StatusResponse(@JsonProperty("upload_id") String uploadId, long offset, Long total, String status,
 			String expires) {
 
-		static StatusResponse of(Upload upload) {
+		static StatusResponse of(Upload upload, UploadStatus status) {
 			return new StatusResponse(upload.getId(), upload.getOffset(), upload.getTotalLength().orElse(null),
-					upload.getStatus().name().toLowerCase(), iso(upload.getExpiresAt().orElse(null)));
+					status.name().toLowerCase(Locale.ROOT), iso(upload.getExpiresAt().orElse(null)));
 		}
 
 	}

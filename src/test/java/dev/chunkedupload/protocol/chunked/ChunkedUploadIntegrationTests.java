@@ -234,6 +234,9 @@ class ChunkedUploadIntegrationTests {
 		assertThat(late.status()).isEqualTo(410);
 		assertThat(late.contentType()).isEqualTo("application/problem+json");
 		assertThat(this.alice.complete(idle, md5(file)).status()).isEqualTo(410);
+		assertThat(this.alice.get("/api/chunked-upload/" + idle).json().get("status").asString()).isEqualTo("expired");
+		assertThat(this.alice.get("/api/uploads/" + idle).json().get("status").asString()).isEqualTo("expired");
+		assertThat(this.alice.get("/api/uploads?status=expired").json().findValuesAsString("upload_id")).contains(idle);
 		Path idlePart = partFile(idle);
 
 		this.uploads.expireIdleUploads(10);
