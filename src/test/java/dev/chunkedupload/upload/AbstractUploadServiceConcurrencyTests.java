@@ -7,11 +7,8 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -42,6 +39,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
+import static dev.chunkedupload.testsupport.ServerTestSupport.md5;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -240,15 +238,6 @@ abstract class AbstractUploadServiceConcurrencyTests {
 		byte[] bytes = new byte[length];
 		this.random.nextBytes(bytes);
 		return bytes;
-	}
-
-	private static String md5(byte[] bytes) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/**
