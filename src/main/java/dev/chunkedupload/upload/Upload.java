@@ -69,6 +69,13 @@ public class Upload {
 
 	private Instant leaseUntil;
 
+	private String contentType;
+
+	private String clientMetadata;
+
+	@Enumerated(EnumType.STRING)
+	private ConcatRole concatRole;
+
 	protected Upload() {
 	}
 
@@ -168,6 +175,38 @@ public class Upload {
 	}
 
 	/**
+	 * Set what the client said about the upload when it was created.
+	 * @param details the media type, the client's metadata and the concatenation role
+	 */
+	void describe(UploadDetails details) {
+		this.contentType = details.contentType();
+		this.clientMetadata = details.clientMetadata();
+		this.concatRole = details.concatRole();
+	}
+
+	/**
+	 * Fix a total length that was left open at creation.
+	 * @param total the total length now declared
+	 * @throws InvalidUploadRequestException if a different length was already set or the
+	 * upload already holds more bytes
+	 */
+	void declareLength(long total) {
+		requireUploading();
+		if (this.totalLength != null) {
+			if (this.totalLength != total) {
+				throw new InvalidUploadRequestException(
+						"The upload's length is already " + this.totalLength + " bytes and cannot change");
+			}
+			return;
+		}
+		if (total < this.uploadOffset) {
+			throw new InvalidUploadRequestException(
+					"The upload already holds " + this.uploadOffset + " bytes, more than " + total);
+		}
+		this.totalLength = total;
+	}
+
+	/**
 	 * Whether the upload has been idle past its expiry, whether or not the sweeper has
 	 * marked it yet.
 	 * @param now the current time
@@ -252,6 +291,30 @@ public class Upload {
 
 	String getStorageKey() {
 		return this.storageKey;
+	}
+
+	/**
+	 * The media type the client gave, sanitised by the protocol adapter.
+	 * @return the media type, if any
+	 */
+	public Optional<String> getContentType() {
+		return Optional.ofNullable(this.contentType);
+	}
+
+	/**
+	 * The client's metadata exactly as it sent it, for protocols that echo it.
+	 * @return the metadata, if any
+	 */
+	public Optional<String> getClientMetadata() {
+		return Optional.ofNullable(this.clientMetadata);
+	}
+
+	/**
+	 * Whether the upload is a piece of another one, or built from pieces.
+	 * @return the role, or empty for an ordinary upload
+	 */
+	public Optional<ConcatRole> getConcatRole() {
+		return Optional.ofNullable(this.concatRole);
 	}
 
 	@Override

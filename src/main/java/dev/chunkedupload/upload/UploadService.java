@@ -296,6 +296,87 @@ public class UploadService {
 		}
 	}
 
+	/**
+	 * Create an upload that the client describes (media type, metadata, concatenation
+	 * role), with its first bytes, which may be none. As with {@link #start}, a refused
+	 * first chunk leaves neither a row nor a file behind.
+	 * @param owner the creating user
+	 * @param protocol the protocol that creates it
+	 * @param details what the client says about the upload (the file name is sanitised
+	 * here)
+	 * @param chunk what the client says about the first bytes
+	 * @param body the first bytes
+	 * @return the upload after them
+	 */
+	public Upload create(String owner, UploadProtocol protocol, UploadDetails details, Chunk chunk, InputStream body) {
+		if (chunk.offset() != 0) {
+			throw new OffsetMismatchException(0, chunk.offset());
+		}
+		checkLimits(chunk);
+		Instant now = this.clock.instant();
+		String id = newId();
+		String token = this.lease.newToken();
+		Upload leased = Upload.leased(id, owner, protocol, SafeFileName.of(details.filename()), chunk.total(),
+				storageKey(this.properties.partialPath(), now, id), now, this.properties.expiration(), token,
+				this.lease.duration());
+		leased.describe(details);
+		Upload upload = this.repository.save(leased);
+		try (UploadLease.Held held = this.lease.adopt(id, token)) {
+			return write(upload, chunk, body, held);
+		}
+		catch (RuntimeException ex) {
+			discard(upload);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Fix the total length of an upload created without one (tus's deferred length),
+	 * before the bytes that come with the declaration are appended. Declaring the length
+	 * it already has does nothing.
+	 * @param owner the calling user, who must own the upload
+	 * @param uploadId the upload
+	 * @param offset where the client believes the upload stands; it must
+	 * @param total the total length
+	 * @return the upload with its length
+	 * @throws InvalidUploadRequestException if the upload has another length or already
+	 * more bytes
+	 */
+	public Upload declareLength(String owner, String uploadId, long offset, long total) {
+		checkDeclarable(load(owner, uploadId), offset, total);
+		try (UploadLease.Held held = this.lease.acquire(uploadId)) {
+			Upload upload = load(owner, uploadId);
+			checkDeclarable(upload, offset, total);
+			return record(held, (current) -> current.declareLength(total));
+		}
+	}
+
+	private void checkDeclarable(Upload upload, long offset, long total) {
+		requireWritable(upload);
+		if (offset != upload.getOffset()) {
+			throw new OffsetMismatchException(upload.getOffset(), offset);
+		}
+		if (total > this.properties.maxBytes().toBytes()) {
+			throw new UploadTooLargeException(this.properties.maxBytes().toBytes());
+		}
+	}
+
+	/**
+	 * Change an upload in one short transaction, valid only while the lease is still
+	 * held; releases it. For the other services of the core that write under a lease.
+	 */
+	Upload recordUnderLease(UploadLease.Held held, Consumer<Upload> change) {
+		return record(held, change);
+	}
+
+	/**
+	 * Fail unless the upload takes bytes now (uploading and not expired), for the other
+	 * services of the core.
+	 */
+	void requireWritableNow(Upload upload) {
+		requireWritable(upload);
+	}
+
 	private boolean expire(String uploadId) {
 		try (UploadLease.Held held = this.lease.acquire(uploadId)) {
 			Upload upload = this.repository.findById(uploadId).orElse(null);

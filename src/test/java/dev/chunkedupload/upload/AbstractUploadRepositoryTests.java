@@ -1,5 +1,8 @@
 package dev.chunkedupload.upload;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -7,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -29,12 +34,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase.Replace;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.data.domain.Limit;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link UploadRepository} against a real database, run once per supported database by
@@ -60,6 +68,9 @@ abstract class AbstractUploadRepositoryTests {
 	private UploadRepository repository;
 
 	@Autowired
+	private UploadPartRepository parts;
+
+	@Autowired
 	private JdbcTemplate jdbc;
 
 	@Autowired
@@ -81,6 +92,7 @@ abstract class AbstractUploadRepositoryTests {
 
 	@BeforeEach
 	void deleteUploads() {
+		this.jdbc.update("delete from upload_part");
 		this.jdbc.update("delete from upload");
 	}
 
@@ -98,7 +110,7 @@ abstract class AbstractUploadRepositoryTests {
 			assertThat(connection.getMetaData().getDatabaseProductName()).isEqualTo(expectedDatabaseProductName());
 		}
 		assertThat(this.flyway.info().applied()).extracting((migration) -> migration.getVersion().getVersion())
-			.containsExactly("1");
+			.containsExactlyElementsOf(migrationVersionsOnClasspath());
 		assertThat(this.flyway.info().pending()).isEmpty();
 		assertThat(this.entityManagerFactory.getProperties()).containsEntry("hibernate.hbm2ddl.auto", "validate");
 	}
@@ -168,6 +180,55 @@ abstract class AbstractUploadRepositoryTests {
 		assertThat(found.getHashState()).isNull();
 		assertThat(found.getStorageKey()).isEqualTo("uploads/2025/03/30/" + id);
 		assertThat(found.isLeasedBy("anyone", NOW)).isFalse();
+	}
+
+	@Test
+	void saveWhenDescribedFinalUploadWithPartsThenColumnsAndPartsRoundTrip() {
+		String partA = newId();
+		String partB = newId();
+		for (String part : List.of(partA, partB)) {
+			Upload upload = new Upload(part, "alice", UploadProtocol.TUS, "upload", 10L,
+					"chunked_uploads/2025/03/30/" + part + ".part", NOW, EXPIRATION);
+			upload.describe(new UploadDetails(null, null, null, ConcatRole.PARTIAL));
+			this.repository.save(upload);
+		}
+		String finalId = newId();
+		Upload upload = new Upload(finalId, "alice", UploadProtocol.TUS, "joined.bin", null,
+				"chunked_uploads/2025/03/30/" + finalId + ".part", NOW, EXPIRATION);
+		upload
+			.describe(new UploadDetails("joined.bin", "video/mp4", "filename am9pbmVkLmJpbg==,flag", ConcatRole.FINAL));
+		this.repository.save(upload);
+		for (int i = 0; i < 3; i++) {
+			this.parts.save(new UploadPart(finalId, i, (i == 1) ? partB : partA));
+		}
+
+		Upload found = this.repository.findById(finalId).orElseThrow();
+		assertThat(found.getContentType()).contains("video/mp4");
+		assertThat(found.getClientMetadata()).contains("filename am9pbmVkLmJpbg==,flag");
+		assertThat(found.getConcatRole()).contains(ConcatRole.FINAL);
+		assertThat(this.repository.findById(partA).orElseThrow().getConcatRole()).contains(ConcatRole.PARTIAL);
+		assertThat(this.parts.findByFinalIdOrderByPartNumber(finalId)).extracting(UploadPart::getPartId)
+			.containsExactly(partA, partB, partA);
+		assertThat(this.parts.findWaitingFinalIds(partA)).containsExactly(finalId);
+		assertThat(this.parts.findWaitingFinalIds(finalId)).isEmpty();
+
+		found.complete("uploads/2025/03/30/" + finalId, "0123456789abcdef0123456789abcdef", NOW.plusSeconds(1));
+		this.repository.save(found);
+		assertThat(this.parts.findWaitingFinalIds(partA)).isEmpty();
+	}
+
+	@Test
+	void declareLengthWhenUnknownThenSetOnceAndNeverChanged() {
+		Upload upload = new Upload(newId(), "alice", UploadProtocol.TUS, "f", null, "chunked_uploads/x.part", NOW,
+				EXPIRATION);
+		upload.append(10, new ResumableMd5().saveState(), false, NOW, EXPIRATION);
+		assertThatExceptionOfType(InvalidUploadRequestException.class).isThrownBy(() -> upload.declareLength(9));
+		assertThat(upload.getTotalLength()).isEmpty();
+		upload.declareLength(20);
+		upload.declareLength(20);
+		assertThat(upload.getTotalLength()).contains(20L);
+		assertThatExceptionOfType(InvalidUploadRequestException.class).isThrownBy(() -> upload.declareLength(21));
+		assertThat(this.repository.save(upload).getTotalLength()).contains(20L);
 	}
 
 	@Test
@@ -360,6 +421,21 @@ abstract class AbstractUploadRepositoryTests {
 
 	private static String newId() {
 		return UUID.randomUUID().toString().replace("-", "");
+	}
+
+	/** The versions of the migrations the build ships, in order. */
+	private static List<String> migrationVersionsOnClasspath() {
+		try {
+			Resource[] scripts = new PathMatchingResourcePatternResolver()
+				.getResources("classpath:db/migration/V*__*.sql");
+			return Arrays.stream(scripts)
+				.map((script) -> script.getFilename().substring(1, script.getFilename().indexOf("__")))
+				.sorted(Comparator.comparing(BigDecimal::new))
+				.toList();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 }
