@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
@@ -49,6 +50,9 @@ class SecurityConfiguration {
 			.requestMatchers("/login", "/error", "/actuator/health", "/actuator/health/**", "/css/**", "/js/**",
 					"/webjars/**", "/favicon.ico")
 			.permitAll()
+			// tus discovery: the same static capabilities for every caller
+			.requestMatchers(HttpMethod.OPTIONS, "/api/tus", "/api/tus/**")
+			.permitAll()
 			.requestMatchers("/admin/**", "/actuator/**")
 			.hasRole("ADMIN")
 			.anyRequest()
@@ -58,6 +62,9 @@ class SecurityConfiguration {
 			.logout(Customizer.withDefaults())
 			.requestCache((cache) -> cache.requestCache(pagesOnly(api)))
 			.csrf((csrf) -> csrf.ignoringRequestMatchers(ownCredentials))
+			// The CORS mappings that Spring MVC knows (tus declares its own, off unless
+			// origins are configured), applied before authentication so preflights pass.
+			.cors(Customizer.withDefaults())
 			.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(problems, api)
 				.defaultAccessDeniedHandlerFor(problems, api));
 		return http.build();

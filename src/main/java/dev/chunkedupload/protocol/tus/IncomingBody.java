@@ -1,0 +1,90 @@
+package dev.chunkedupload.protocol.tus;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collections;
+import java.util.Locale;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import dev.chunkedupload.upload.ChunkInterruptedException;
+
+/**
+ * The bytes of a tus request on their way to the core: in pieces of at most the chunk
+ * limit, or, with a checksum in the {@code Upload-Checksum} header or announced as a
+ * trailer, in one verified piece.
+ */
+final class IncomingBody {
+
+	private final TusBody body;
+
+	private final VerifiedBody verified;
+
+	private IncomingBody(TusBody body, VerifiedBody verified) {
+		this.body = body;
+		this.verified = verified;
+	}
+
+	/**
+	 * Read the checksum headers of a request (nothing of the body yet).
+	 * @param request the request
+	 * @return its body
+	 * @throws TusRequestException 400 for a malformed or unsupported checksum, or a
+	 * trailer announced on a body that cannot carry one
+	 */
+	static IncomingBody of(HttpServletRequest request) throws IOException {
+		String header = request.getHeader(TusController.UPLOAD_CHECKSUM);
+		UploadChecksum checksum = (header != null) ? UploadChecksum.parse(header) : null;
+		boolean trailer = checksum == null && announcesChecksumTrailer(request);
+		if (trailer && request.getContentLengthLong() >= 0) {
+			throw TusRequestException.badRequest("invalid-checksum",
+					"An Upload-Checksum trailer needs a chunked body (Transfer-Encoding: chunked)");
+		}
+		TusBody body = new TusBody(request.getInputStream());
+		VerifiedBody verified = (checksum != null || trailer)
+				? new VerifiedBody(body, checksum,
+						() -> request.getTrailerFields().get(TusController.UPLOAD_CHECKSUM.toLowerCase(Locale.ROOT)))
+				: null;
+		return new IncomingBody(body, verified);
+	}
+
+	private static boolean announcesChecksumTrailer(HttpServletRequest request) {
+		return Collections.list(request.getHeaders("Trailer"))
+			.stream()
+			.flatMap((value) -> java.util.Arrays.stream(value.split(",")))
+			.anyMatch((name) -> name.strip().equalsIgnoreCase(TusController.UPLOAD_CHECKSUM));
+	}
+
+	/**
+	 * The first piece for the core.
+	 * @param maxPiece the largest piece
+	 * @return the stream the core reads
+	 */
+	InputStream firstPiece(long maxPiece) {
+		return (this.verified != null) ? this.verified : this.body.limit(maxPiece);
+	}
+
+	/**
+	 * Whether another piece follows (never for a verified body, which is one piece).
+	 * @return {@code true} if bytes are left
+	 */
+	boolean hasMorePieces() {
+		return this.verified == null && this.body.hasMore();
+	}
+
+	InputStream nextPiece(long maxPiece) {
+		return this.body.limit(maxPiece);
+	}
+
+	/**
+	 * After the bytes that arrived are stored: report a body that broke off. The client
+	 * is gone, so this mostly ends the request and says so in the log.
+	 */
+	void requireWhole() {
+		if (this.body.interrupted()) {
+			throw new ChunkInterruptedException("The request body broke off after " + this.body.received()
+					+ " bytes; they are stored and the upload continues from there", this.body.failure());
+		}
+	}
+
+}

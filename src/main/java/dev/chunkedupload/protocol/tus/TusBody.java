@@ -1,0 +1,126 @@
+package dev.chunkedupload.protocol.tus;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The body of a PATCH (or of a POST with creation-with-upload) as the core reads it.
+ * <p>
+ * A body that breaks off (the client disconnects, or stalls past the read timeout) simply
+ * ends here, so that the core writes, syncs and records every byte that did arrive, as
+ * tus asks ("store as much of the received data as possible"). The core's own
+ * {@code Chunk.keepPartial} would keep the bytes too, but not those of the last, partly
+ * filled read buffer (up to {@code buffer-size}). Whether the body broke is asked
+ * afterwards with {@link #interrupted()}.
+ * <p>
+ * It also lets the controller hand the body to the core in pieces: {@link #limit} makes
+ * the next reads end after so many bytes, and {@link #hasMore} looks one byte ahead.
+ */
+final class TusBody extends InputStream {
+
+	private final InputStream in;
+
+	private IOException failure;
+
+	private long remaining = Long.MAX_VALUE;
+
+	private int peeked = -1;
+
+	private long received;
+
+	TusBody(InputStream in) {
+		this.in = in;
+	}
+
+	/**
+	 * Let at most {@code bytes} more bytes be read before reads report the end.
+	 * @param bytes the limit
+	 * @return this body
+	 */
+	TusBody limit(long bytes) {
+		this.remaining = bytes;
+		return this;
+	}
+
+	/**
+	 * Whether bytes are left beyond the current limit: reads one byte ahead.
+	 * @return {@code true} if the body neither ended nor broke
+	 */
+	boolean hasMore() {
+		if (this.peeked >= 0) {
+			return true;
+		}
+		if (this.failure != null) {
+			return false;
+		}
+		try {
+			this.peeked = this.in.read();
+			return this.peeked >= 0;
+		}
+		catch (IOException ex) {
+			this.failure = ex;
+			return false;
+		}
+	}
+
+	/**
+	 * Whether the body broke off before its end.
+	 * @return {@code true} if reading failed
+	 */
+	boolean interrupted() {
+		return this.failure != null;
+	}
+
+	IOException failure() {
+		return this.failure;
+	}
+
+	/**
+	 * The bytes read so far.
+	 * @return the count
+	 */
+	long received() {
+		return this.received;
+	}
+
+	@Override
+	public int read() throws IOException {
+		byte[] one = new byte[1];
+		return (read(one, 0, 1) < 0) ? -1 : (one[0] & 0xff);
+	}
+
+	@Override
+	public int read(byte[] buffer, int offset, int length) {
+		if (length == 0) {
+			return 0;
+		}
+		if (this.remaining <= 0) {
+			return -1;
+		}
+		int wanted = (int) Math.min(length, this.remaining);
+		int n = 0;
+		if (this.peeked >= 0) {
+			buffer[offset] = (byte) this.peeked;
+			this.peeked = -1;
+			n = 1;
+		}
+		if (n < wanted && this.failure == null) {
+			try {
+				int more = this.in.read(buffer, offset + n, wanted - n);
+				if (more > 0) {
+					n += more;
+				}
+			}
+			catch (IOException ex) {
+				this.failure = ex;
+			}
+		}
+		if (n == 0) {
+			return -1;
+		}
+		this.remaining -= n;
+		this.received += n;
+		return n;
+	}
+
+}
