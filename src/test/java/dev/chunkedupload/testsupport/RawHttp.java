@@ -41,6 +41,37 @@ public final class RawHttp implements AutoCloseable {
 		return http;
 	}
 
+	/**
+	 * Open a connection and send the head of any request: the request line and the given
+	 * header lines (each without its line end), Host and Basic credentials added.
+	 * @param port the server's port
+	 * @param user who authenticates, or {@code null} for nobody
+	 * @param requestLine such as {@code PATCH /api/tus/abc HTTP/1.1}
+	 * @param headers header lines such as {@code Content-Length: 10}
+	 * @return the connection, ready for the body
+	 */
+	public static RawHttp request(int port, String user, String requestLine, String... headers) throws IOException {
+		RawHttp http = new RawHttp(new Socket("127.0.0.1", port));
+		StringBuilder head = new StringBuilder(requestLine).append("\r\nHost: localhost\r\n");
+		if (user != null) {
+			head.append("Authorization: Basic ")
+				.append(Base64.getEncoder()
+					.encodeToString((user + ":" + HttpTestClient.PASSWORD).getBytes(StandardCharsets.UTF_8)))
+				.append("\r\n");
+		}
+		for (String header : headers) {
+			head.append(header).append("\r\n");
+		}
+		http.out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+		return http;
+	}
+
+	/** Write text (chunk sizes, trailers) as ASCII. */
+	public RawHttp send(String text) throws IOException {
+		byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+		return send(bytes, 0, bytes.length);
+	}
+
 	public RawHttp send(byte[] bytes, int offset, int length) throws IOException {
 		this.out.write(bytes, offset, length);
 		this.out.flush();

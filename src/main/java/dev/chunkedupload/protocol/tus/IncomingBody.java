@@ -3,7 +3,8 @@ package dev.chunkedupload.protocol.tus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collections;
-import java.util.Locale;
+import java.util.Arrays;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -42,16 +43,28 @@ final class IncomingBody {
 		}
 		TusBody body = new TusBody(request.getInputStream());
 		VerifiedBody verified = (checksum != null || trailer)
-				? new VerifiedBody(body, checksum,
-						() -> request.getTrailerFields().get(TusController.UPLOAD_CHECKSUM.toLowerCase(Locale.ROOT)))
-				: null;
+				? new VerifiedBody(body, checksum, () -> checksumTrailer(request)) : null;
 		return new IncomingBody(body, verified);
+	}
+
+	/**
+	 * The servlet API promises lower-case trailer names, but Tomcat hands them over as
+	 * the client wrote them.
+	 */
+	private static String checksumTrailer(HttpServletRequest request) {
+		return request.getTrailerFields()
+			.entrySet()
+			.stream()
+			.filter((field) -> field.getKey().equalsIgnoreCase(TusController.UPLOAD_CHECKSUM))
+			.map(Map.Entry::getValue)
+			.findFirst()
+			.orElse(null);
 	}
 
 	private static boolean announcesChecksumTrailer(HttpServletRequest request) {
 		return Collections.list(request.getHeaders("Trailer"))
 			.stream()
-			.flatMap((value) -> java.util.Arrays.stream(value.split(",")))
+			.flatMap((value) -> Arrays.stream(value.split(",")))
 			.anyMatch((name) -> name.strip().equalsIgnoreCase(TusController.UPLOAD_CHECKSUM));
 	}
 
