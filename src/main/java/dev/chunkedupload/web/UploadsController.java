@@ -20,6 +20,7 @@ import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -74,7 +75,7 @@ class UploadsController {
 			return null;
 		}
 		return ResponseEntity.ok()
-			.contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.contentType(mediaType(upload))
 			.eTag(etag)
 			.lastModified(upload.getCompletedAt().orElseThrow())
 			.header(HttpHeaders.CONTENT_DISPOSITION,
@@ -89,6 +90,20 @@ class UploadsController {
 	ResponseEntity<Void> delete(@PathVariable String uploadId, Authentication authentication) {
 		this.uploads.delete(caller(authentication), uploadId);
 		return ResponseEntity.noContent().build();
+	}
+
+	/**
+	 * The type the client gave when it created the upload (checked by its protocol), so a
+	 * browser opens a download with the right program; always as an attachment, and
+	 * security's {@code nosniff} keeps the browser from guessing another type.
+	 */
+	private static MediaType mediaType(Upload upload) {
+		try {
+			return upload.getContentType().map(MediaType::parseMediaType).orElse(MediaType.APPLICATION_OCTET_STREAM);
+		}
+		catch (InvalidMediaTypeException ex) {
+			return MediaType.APPLICATION_OCTET_STREAM;
+		}
 	}
 
 	/** Statuses are written lower-case in JSON, so that is how they are asked for too. */
@@ -155,14 +170,16 @@ class UploadsController {
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	record UploadView(@JsonProperty("upload_id") String uploadId, String owner, String protocol, String filename,
 			Long size, long offset, String status, String md5, Instant created,
-			@JsonProperty("last_activity") Instant lastActivity, Instant expires, Instant completed) {
+			@JsonProperty("last_activity") Instant lastActivity, Instant expires, Instant completed,
+			@JsonProperty("content_type") String contentType) {
 
 		static UploadView of(Upload upload, UploadStatus status) {
 			return new UploadView(upload.getId(), upload.getOwner(),
 					upload.getProtocol().name().toLowerCase(Locale.ROOT), upload.getFilename(),
 					upload.getTotalLength().orElse(null), upload.getOffset(), status.name().toLowerCase(Locale.ROOT),
 					upload.getMd5().orElse(null), upload.getCreatedAt(), upload.getLastActivityAt(),
-					upload.getExpiresAt().orElse(null), upload.getCompletedAt().orElse(null));
+					upload.getExpiresAt().orElse(null), upload.getCompletedAt().orElse(null),
+					upload.getContentType().orElse(null));
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.chunkedupload.protocol.tus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.Principal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +23,7 @@ import dev.chunkedupload.upload.Chunk;
 import dev.chunkedupload.upload.ConcatRole;
 import dev.chunkedupload.upload.OffsetMismatchException;
 import dev.chunkedupload.upload.Upload;
+import dev.chunkedupload.upload.UploadBusyException;
 import dev.chunkedupload.upload.UploadConcatenation;
 import dev.chunkedupload.upload.UploadDetails;
 import dev.chunkedupload.upload.UploadException;
@@ -98,6 +100,10 @@ class TusController {
 	private static final Logger logger = LoggerFactory.getLogger(TusController.class);
 
 	private static final Pattern UPLOAD_ID = Pattern.compile("[0-9a-f]{32}");
+
+	private static final int ASSEMBLY_ATTEMPTS = 10;
+
+	private static final Duration ASSEMBLY_RETRY_DELAY = Duration.ofMillis(50);
 
 	private static final Pattern NUMBER = Pattern.compile("\\d{1,19}");
 
@@ -348,16 +354,46 @@ class TusController {
 		Upload completed = this.uploads.complete(owner, upload.getId(), null);
 		if (completed.getConcatRole().orElse(null) == ConcatRole.PARTIAL) {
 			for (String finalId : this.concatenation.finalsWaitingFor(completed.getId())) {
-				try {
-					this.concatenation.assembleIfReady(owner, finalId);
-				}
-				catch (UploadException | StorageException ex) {
-					logger.info("Final upload {} not assembled after partial upload {} completed: {}", finalId,
-							completed.getId(), ex.getMessage());
-				}
+				assembleWaitingFinal(owner, finalId, completed.getId());
 			}
 		}
 		return completed;
+	}
+
+	/**
+	 * Assemble a final upload that this partial upload may have completed. Two parts that
+	 * complete at the same moment can each find the other's lease or the final upload's
+	 * still held; a few short retries make sure one of them assembles it.
+	 */
+	private void assembleWaitingFinal(String owner, String finalId, String partId) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				this.concatenation.assembleIfReady(owner, finalId);
+				return;
+			}
+			catch (UploadBusyException ex) {
+				if (attempt == ASSEMBLY_ATTEMPTS) {
+					logger.info("Final upload {} busy after partial upload {} completed; a HEAD assembles it", finalId,
+							partId);
+					return;
+				}
+				sleep(ASSEMBLY_RETRY_DELAY);
+			}
+			catch (UploadException | StorageException ex) {
+				logger.info("Final upload {} not assembled after partial upload {} completed: {}", finalId, partId,
+						ex.getMessage());
+				return;
+			}
+		}
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**

@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +36,8 @@ import dev.chunkedupload.testsupport.RawHttp;
 import dev.chunkedupload.testsupport.SameChunkRace;
 import dev.chunkedupload.testsupport.ServerTestSupport;
 import dev.chunkedupload.testsupport.TestClockConfiguration;
+import dev.chunkedupload.upload.Chunk;
+import dev.chunkedupload.upload.UploadService;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -74,6 +80,9 @@ class TusIntegrationTests {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	@Autowired
+	UploadService uploads;
 
 	HttpTestClient alice;
 
@@ -156,6 +165,7 @@ class TusIntegrationTests {
 		assertThat(view.json().get("filename").asString()).isEqualTo("report final.pdf");
 		assertThat(view.json().get("size").asLong()).isEqualTo(1000);
 		assertThat(view.json().get("status").asString()).isEqualTo("uploading");
+		assertThat(view.json().get("content_type").asString()).isEqualTo("application/pdf");
 	}
 
 	@Test
@@ -198,12 +208,16 @@ class TusIntegrationTests {
 		byte[] file = randomBytes(2_500_000, 2);
 		Response response = this.alice.send(tus("/api/tus").header("Upload-Length", "2500000")
 			.header("Content-Type", OCTETS)
-			.header("Upload-Metadata", "filename " + base64("whole.bin"))
+			.header("Upload-Metadata", "filename " + base64("whole.mp4") + ",filetype " + base64("video/MP4"))
 			.POST(BodyPublishers.ofByteArray(file)));
 		assertThat(response.status()).isEqualTo(201);
 		assertThat(response.header("Upload-Offset")).isEqualTo("2500000");
 		assertThat(response.header("Upload-Expires")).as("a complete upload does not expire").isNull();
 		assertContent(idOf(response), file);
+		Response download = this.alice.get("/api/uploads/" + idOf(response) + "/content");
+		assertThat(download.contentType()).isEqualTo("video/mp4");
+		assertThat(download.header("Content-Disposition")).startsWith("attachment;").contains("whole.mp4");
+		assertThat(download.header("X-Content-Type-Options")).isEqualTo("nosniff");
 	}
 
 	@ParameterizedTest
@@ -261,6 +275,19 @@ class TusIntegrationTests {
 			assertThat(response.header("Upload-Offset")).isNull();
 			assertThat(response.header("Tus-Resumable")).isEqualTo("1.0.0");
 		}
+	}
+
+	@Test
+	void headWhenAllBytesStoredButCompletionNeverRanThenHeadCompletesTheUpload() {
+		byte[] file = randomBytes(50_000, 21);
+		String path = create(50_000);
+		// What a server that died between recording the last bytes and completing leaves
+		this.uploads.append("alice", idOf(path), new Chunk(0, null, null, false, true), new ByteArrayInputStream(file));
+		assertThat(this.alice.get("/api/uploads/" + idOf(path)).json().get("status").asString()).isEqualTo("uploading");
+		Response head = head(path);
+		assertThat(head.header("Upload-Offset")).isEqualTo("50000");
+		assertThat(head.header("Upload-Expires")).isNull();
+		assertContent(idOf(path), file);
 	}
 
 	// ---- Core protocol: PATCH
@@ -727,6 +754,45 @@ class TusIntegrationTests {
 		assertThat(done.header("Upload-Length")).isEqualTo("1200000");
 		assertContent(idOf(finalPath), file);
 		assertThat(this.alice.get("/api/uploads/" + idOf(finalPath)).json().get("md5").asString()).isEqualTo(md5(file));
+	}
+
+	@Test
+	void finalWhenSamePartialNamedTwiceThenItsBytesTwice() {
+		byte[] part = randomBytes(100_000, 22);
+		String first = pathOf(post("Upload-Concat", "partial", "Upload-Length", "100000"));
+		String second = pathOf(post("Upload-Concat", "partial", "Upload-Length", "100000"));
+		patch(first, 0, part);
+		patch(second, 0, part);
+		Response created = post("Upload-Concat", "final;" + first + " " + second + " " + first);
+		assertThat(created.header("Upload-Offset")).isEqualTo("300000");
+		byte[] expected = new byte[300_000];
+		for (int i = 0; i < 3; i++) {
+			System.arraycopy(part, 0, expected, i * 100_000, 100_000);
+		}
+		assertContent(idOf(created), expected);
+	}
+
+	@Test
+	void finalWhenItsLastPartsCompleteAtTheSameTimeThenAssembledOnceAndRight() throws Exception {
+		for (int round = 0; round < 5; round++) {
+			byte[] file = randomBytes(600_000, 30 + round);
+			String first = pathOf(post("Upload-Concat", "partial", "Upload-Length", "300000"));
+			String second = pathOf(post("Upload-Concat", "partial", "Upload-Length", "300000"));
+			String finalPath = pathOf(post("Upload-Concat", "final;" + first + " " + second));
+			ExecutorService executor = Executors.newFixedThreadPool(2);
+			try {
+				Future<Response> one = executor.submit(() -> patch(first, 0, slice(file, 0, 300_000)));
+				Future<Response> two = executor.submit(() -> patch(second, 0, slice(file, 300_000, 600_000)));
+				assertThat(one.get(30, TimeUnit.SECONDS).status()).isEqualTo(204);
+				assertThat(two.get(30, TimeUnit.SECONDS).status()).isEqualTo(204);
+			}
+			finally {
+				executor.shutdownNow();
+			}
+			Response head = head(finalPath);
+			assertThat(head.header("Upload-Offset")).as("round " + round).isEqualTo("600000");
+			assertContent(idOf(finalPath), file);
+		}
 	}
 
 	@Test
