@@ -956,6 +956,15 @@ class TusIntegrationTests {
 		assertThat(this.alice.send(tus("/api/tus").PUT(BodyPublishers.noBody())).status()).isEqualTo(405);
 	}
 
+	@Test
+	void browserBundleWhenAskedThenServedByTheApplication() {
+		Response bundle = this.alice.get("/vendor/tus-js-client/tus.min.js");
+		assertThat(bundle.status()).isEqualTo(200);
+		assertThat(bundle.contentType()).contains("javascript");
+		assertThat(bundle.text()).startsWith("!function").contains("Tus-Resumable");
+		assertThat(this.alice.get("/vendor/tus-js-client/LICENSE").text()).contains("MIT License");
+	}
+
 	// ---- helpers
 
 	private HttpRequest.Builder tus(String path) {
