@@ -263,20 +263,22 @@ class TusController {
 		if (upload.getStatus() == UploadStatus.COMPLETE) {
 			return patchComplete(upload, offset, declaredLength, request);
 		}
-		Long total = upload.getTotalLength().orElse(null);
-		if (declaredLength != null) {
-			if (total != null && !total.equals(declaredLength)) {
-				throw TusRequestException.badRequest("length-changed",
-						"The upload's length is " + total + " bytes and cannot change to " + declaredLength);
-			}
-			if (total == null) {
-				upload = this.uploads.declareLength(owner, uploadId, offset, declaredLength);
-				total = declaredLength;
-			}
+		Long known = upload.getTotalLength().orElse(null);
+		if (declaredLength != null && known != null && !known.equals(declaredLength)) {
+			throw TusRequestException.badRequest("length-changed",
+					"The upload's length is " + known + " bytes and cannot change to " + declaredLength);
 		}
 		if (offset != upload.getOffset()) {
 			throw new OffsetMismatchException(upload.getOffset(), offset);
 		}
+		if (known == null && declaredLength != null && declaredLength < offset) {
+			throw TusRequestException.badRequest("invalid-length",
+					"Upload-Length " + declaredLength + " is less than the " + offset + " bytes already stored");
+		}
+		if (declaredLength != null && declaredLength > this.maxBytes) {
+			throw new UploadTooLargeException(this.maxBytes);
+		}
+		Long total = (known != null) ? known : declaredLength;
 		long contentLength = request.getContentLengthLong();
 		if (total != null && contentLength > total - offset) {
 			throw new TusRequestException(HttpStatus.PAYLOAD_TOO_LARGE, "length-exceeded",
@@ -284,6 +286,12 @@ class TusController {
 		}
 		if (contentLength > this.maxBytes - offset) {
 			throw new UploadTooLargeException(this.maxBytes);
+		}
+		if (known == null && declaredLength != null) {
+			// Fixed before the bytes, under the upload's lease, so that every limit of
+			// the
+			// write path applies to them.
+			this.uploads.declareLength(owner, uploadId, offset, declaredLength);
 		}
 		upload = this.uploads.append(owner, uploadId, new Chunk(offset, null, null, false, true),
 				body.firstPiece(this.maxChunkSize));

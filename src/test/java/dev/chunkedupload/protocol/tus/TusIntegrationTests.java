@@ -509,11 +509,14 @@ class TusIntegrationTests {
 	}
 
 	@Test
-	void patchWhenDeclaredLengthBelowOffsetOrOverMaxThenRefusedAndStillDeferred() {
+	void patchWhenDeclaredLengthBelowOffsetOverMaxOrShorterThanBodyThenRefusedAndStillDeferred() {
 		String path = pathOf(post("Upload-Defer-Length", "1"));
 		patch(path, 0, new byte[100]);
 		assertThat(patch(path, 100, new byte[0], "Upload-Length", "99").status()).isEqualTo(400);
 		assertThat(patch(path, 100, new byte[0], "Upload-Length", String.valueOf(10L * 1024 * 1024 + 1)).status())
+			.isEqualTo(413);
+		assertThat(patch(path, 100, new byte[200], "Upload-Length", "250").status())
+			.as("a body longer than the length it declares")
 			.isEqualTo(413);
 		assertThat(head(path).header("Upload-Defer-Length")).isEqualTo("1");
 		assertUnchanged(path, 100);
