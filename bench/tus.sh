@@ -150,6 +150,8 @@ java_base=''
 start_java() {
 	local data=$tmp/java-data log=$tmp/java.log port=''
 	mkdir -p "$data"
+	# Created here, not by the background job's redirection, which may come later.
+	: >"$log"
 	# shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
 	java ${BENCH_JAVA_OPTS:-} -jar "$jar" --server.port=0 --server.address=127.0.0.1 \
 		--chunked-upload.data-dir="$data" \
@@ -175,6 +177,7 @@ node_base=''
 start_node() {
 	local files=$tmp/node-files log=$tmp/node.log port=''
 	mkdir -p "$files"
+	: >"$log"
 	node "$node_dir/tus-server.mjs" "$files" >"$log" 2>&1 &
 	node_pid=$!
 	local deadline=$((SECONDS + 30))
