@@ -43,10 +43,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.filter.FormContentFilter;
 
 import static dev.chunkedupload.testsupport.ServerTestSupport.md5;
 import static dev.chunkedupload.testsupport.ServerTestSupport.randomBytes;
@@ -83,6 +85,9 @@ class TusIntegrationTests {
 
 	@Autowired
 	UploadService uploads;
+
+	@Autowired
+	ApplicationContext context;
 
 	HttpTestClient alice;
 
@@ -957,6 +962,11 @@ class TusIntegrationTests {
 		assertThat(get.contentType()).startsWith("application/problem+json");
 		assertThat(get.header("Tus-Resumable")).isEqualTo("1.0.0");
 		assertThat(this.alice.send(tus("/api/tus").PUT(BodyPublishers.noBody())).status()).isEqualTo(405);
+	}
+
+	@Test
+	void formContentFilterWhenContextStartedThenAbsentSoNoPatchBodyIsBufferedBeforeSecurity() {
+		assertThat(this.context.getBeanNamesForType(FormContentFilter.class)).isEmpty();
 	}
 
 	@Test
