@@ -107,23 +107,35 @@ public class ParallelUploadService {
 	 * nothing, creates nothing.
 	 * @param owner the calling user
 	 * @param chunk the chunk as the client describes it
-	 * @return {@code true} if the owner's upload of that file has the chunk with that
-	 * layout (every chunk of a completed upload counts as stored)
+	 * @return the upload, if the owner's upload of that file has the chunk with that
+	 * layout (every chunk of a completed upload counts as stored); empty otherwise
 	 */
-	public boolean isStored(String owner, NumberedChunk chunk) {
+	public Optional<ChunkReceipt> findStored(String owner, NumberedChunk chunk) {
 		Optional<Binding> binding = this.records.findBound(owner, clientKey(chunk));
 		if (binding.isEmpty() || !binding.get().matches(chunk.layout())) {
-			return false;
+			return Optional.empty();
 		}
 		Upload upload = this.uploads.findById(binding.get().uploadId()).orElse(null);
 		if (upload == null) {
-			return false;
+			return Optional.empty();
 		}
-		if (upload.getStatus() == UploadStatus.COMPLETE) {
-			return true;
-		}
-		return upload.getStatus() == UploadStatus.UPLOADING && !upload.isExpiredAt(this.clock.instant())
-				&& this.records.isStored(upload.getId(), chunk.number());
+		boolean stored = switch (upload.getStatus()) {
+			case COMPLETE -> true;
+			case UPLOADING ->
+				!upload.isExpiredAt(this.clock.instant()) && this.records.isStored(upload.getId(), chunk.number());
+			case ABORTED, EXPIRED -> false;
+		};
+		return stored ? Optional.of(receipt(upload, true)) : Optional.empty();
+	}
+
+	/**
+	 * Whether a chunk is stored; see {@link #findStored}.
+	 * @param owner the calling user
+	 * @param chunk the chunk as the client describes it
+	 * @return {@code true} if it is
+	 */
+	public boolean isStored(String owner, NumberedChunk chunk) {
+		return findStored(owner, chunk).isPresent();
 	}
 
 	/**
