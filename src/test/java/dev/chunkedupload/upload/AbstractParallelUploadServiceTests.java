@@ -53,7 +53,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @DataJpaTest(showSql = false)
 @AutoConfigureTestDatabase(replace = Replace.NONE)
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
-@Import({ ParallelUploadService.class, ParallelUploadRecords.class, UploadLease.class, UploadConfiguration.class })
+@Import({ ParallelUploadService.class, ParallelUploadRecords.class, UploadAttachments.class, UploadLease.class,
+		UploadConfiguration.class })
 @EnableConfigurationProperties(UploadProperties.class)
 @Timeout(120)
 @ExtendWith(OutputCaptureExtension.class)
@@ -69,6 +70,9 @@ abstract class AbstractParallelUploadServiceTests {
 
 	@Autowired
 	private UploadRepository repository;
+
+	@Autowired
+	private UploadAttachments attachments;
 
 	@Autowired
 	private JdbcTemplate jdbc;
@@ -260,6 +264,90 @@ abstract class AbstractParallelUploadServiceTests {
 		ChunkReceipt receipt = send("alice", "0-empty", "empty.bin", new ChunkLayout(0, 1000, 1), 1, new byte[0]);
 		assertThat(receipt.complete()).isTrue();
 		assertThat(receipt.upload().getMd5()).contains(md5(new byte[0]));
+	}
+
+	@Test
+	void writeWhenClaimOfDeadWriterLapsedThenTakenOverAndLiveClaimIsBusy() {
+		byte[] file = randomBytes(3000);
+		ChunkLayout layout = new ChunkLayout(3000, 1000, 3);
+		String id = send("alice", "id-6", "dead.bin", layout, 1, file).upload().getId();
+		this.jdbc.update(
+				"insert into upload_chunk (upload_id, chunk_number, stored, lease_owner, lease_until) "
+						+ "values (?, 2, false, 'dead', ?), (?, 3, false, 'alive', ?)",
+				id, java.time.OffsetDateTime.now().minusMinutes(5), id, java.time.OffsetDateTime.now().plusMinutes(5));
+		assertThat(send("alice", "id-6", "dead.bin", layout, 2, file).duplicate()).isFalse();
+		assertThatExceptionOfType(UploadBusyException.class)
+			.isThrownBy(() -> send("alice", "id-6", "dead.bin", layout, 3, file));
+		this.jdbc.update("update upload_chunk set lease_until = ? where upload_id = ? and chunk_number = 3",
+				java.time.OffsetDateTime.now().minusSeconds(1), id);
+		assertThat(send("alice", "id-6", "dead.bin", layout, 3, file).upload().getMd5()).contains(md5(file));
+	}
+
+	@Test
+	void attachWhenTwoRecordsTakeTheSameUploadAtOnceThenExactlyOneHasIt() throws Exception {
+		for (int round = 0; round < 10; round++) {
+			byte[] file = randomBytes(2000);
+			String id = send("alice", "attach-" + round, "a.bin", new ChunkLayout(2000, 1000, 2), 1, file).upload()
+				.getId();
+			send("alice", "attach-" + round, "a.bin", new ChunkLayout(2000, 1000, 2), 2, file);
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<Upload>> attempts = new ArrayList<>();
+			for (String record : List.of("record:a", "record:b")) {
+				attempts.add(this.executor.submit(() -> {
+					start.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+					return this.attachments.attach("alice", id, "records/{upload_id}", record);
+				}));
+			}
+			start.countDown();
+			List<Upload> attached = new ArrayList<>();
+			for (Future<Upload> attempt : attempts) {
+				try {
+					attached.add(attempt.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+				}
+				catch (ExecutionException ex) {
+					assertThat(ex.getCause()).isInstanceOfAny(UploadAlreadyAttachedException.class,
+							UploadBusyException.class);
+				}
+			}
+			assertThat(attached).as("round %d", round).hasSize(1);
+			assertThat(this.attachments.isAttached(id)).isTrue();
+			Upload upload = this.repository.findById(id).orElseThrow();
+			assertThat(upload.getStorageKey()).isEqualTo("records/" + id);
+			assertThat(Files.readAllBytes(dataDir.resolve(upload.getStorageKey()))).isEqualTo(file);
+			assertThatExceptionOfType(UploadAlreadyAttachedException.class)
+				.isThrownBy(() -> this.attachments.attach("alice", id, "records/{upload_id}", "record:c"));
+		}
+	}
+
+	@Test
+	void attachWhenNotOwnedOrIncompleteOrUnsafeAreaThenRefused() {
+		byte[] file = randomBytes(2000);
+		ChunkLayout layout = new ChunkLayout(2000, 1000, 2);
+		String id = send("alice", "id-7", "b.bin", layout, 1, file).upload().getId();
+		assertThatExceptionOfType(UploadIncompleteException.class)
+			.isThrownBy(() -> this.attachments.attach("alice", id, "records/{upload_id}", "r"));
+		send("alice", "id-7", "b.bin", layout, 2, file);
+		assertThatExceptionOfType(UploadNotFoundException.class)
+			.isThrownBy(() -> this.attachments.attach("bob", id, "records/{upload_id}", "r"));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.attachments.attach("alice", id, "../{upload_id}", "r"));
+		assertThat(this.attachments.isAttached(id)).isFalse();
+	}
+
+	@Test
+	void sweepWhenUploadsNoLongerTakeChunksThenTheirRowsAndKeysGo() {
+		byte[] file = randomBytes(2000);
+		ChunkLayout layout = new ChunkLayout(2000, 1000, 2);
+		String id = send("alice", "id-8", "swept.bin", layout, 1, file).upload().getId();
+		this.jdbc.update("update upload set status = 'ABORTED' where upload_id = ?", id);
+		this.service.sweep();
+		assertThat(this.jdbc.queryForObject("select count(*) from upload_chunk where upload_id = ?", Integer.class, id))
+			.isZero();
+		assertThat(this.jdbc.queryForObject("select client_key from parallel_upload where upload_id = ?", String.class,
+				id))
+			.isNull();
+		String fresh = send("alice", "id-8", "swept.bin", layout, 1, file).upload().getId();
+		assertThat(fresh).isNotEqualTo(id);
 	}
 
 	private void assertPrefix(String id, byte[] file, int prefix) {
