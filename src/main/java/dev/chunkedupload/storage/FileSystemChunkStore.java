@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -142,6 +143,49 @@ public class FileSystemChunkStore implements ChunkStore, AutoCloseable {
 				channel.close();
 				throw ex;
 			}
+		}
+		catch (IOException ex) {
+			throw new StorageException("Cannot open " + key + " for writing", ex);
+		}
+	}
+
+	@Override
+	public void create(String key) {
+		Path path = resolve(key);
+		try {
+			Files.createDirectories(path.getParent());
+			try {
+				Files.createFile(path);
+			}
+			catch (FileAlreadyExistsException ex) {
+				return;
+			}
+			syncDirectory(path.getParent());
+		}
+		catch (IOException ex) {
+			throw new StorageException("Cannot create " + key, ex);
+		}
+	}
+
+	@Override
+	public ChunkWriter openAt(String key, long position) {
+		if (position < 0) {
+			throw new IllegalArgumentException("Negative position " + position);
+		}
+		Path path = resolve(key);
+		try {
+			FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);
+			try {
+				channel.position(position);
+				return new FileChunkWriter(channel, position);
+			}
+			catch (IOException | RuntimeException ex) {
+				channel.close();
+				throw ex;
+			}
+		}
+		catch (NoSuchFileException ex) {
+			throw new StoredObjectNotFoundException(key);
 		}
 		catch (IOException ex) {
 			throw new StorageException("Cannot open " + key + " for writing", ex);
