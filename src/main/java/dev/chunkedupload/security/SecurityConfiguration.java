@@ -2,6 +2,7 @@ package dev.chunkedupload.security;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,6 +19,9 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.access.RequestMatcherDelegatingAccessDeniedHandler;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
@@ -68,8 +72,19 @@ class SecurityConfiguration {
 			.csrf((csrf) -> csrf.ignoringRequestMatchers(ownCredentials))
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
 			.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(problems, api)
-				.defaultAccessDeniedHandlerFor(problems, api));
+				.accessDeniedHandler(apiOnly(api, problems)));
 		return http.build();
+	}
+
+	/**
+	 * Problem details for the API, the error page (templates/error/403.html) for pages.
+	 * Registered with {@code defaultAccessDeniedHandlerFor} as the only mapping, the
+	 * problem handler would answer every request, pages included.
+	 */
+	private static AccessDeniedHandler apiOnly(RequestMatcher api, AccessDeniedHandler problems) {
+		LinkedHashMap<RequestMatcher, AccessDeniedHandler> handlers = new LinkedHashMap<>();
+		handlers.put(api, problems);
+		return new RequestMatcherDelegatingAccessDeniedHandler(handlers, new AccessDeniedHandlerImpl());
 	}
 
 	/** Remembering a refused API request for after login only makes sense for pages. */

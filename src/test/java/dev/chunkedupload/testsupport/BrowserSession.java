@@ -166,7 +166,7 @@ public final class BrowserSession implements AutoCloseable {
 			}
 			if (System.nanoTime() > deadline) {
 				AssertionError error = new AssertionError(
-						"Waited " + timeout.toSeconds() + " s for " + what + "; page " + safePath() + describePage());
+						"Waited " + timeout.toMillis() + " ms for " + what + "; page " + safePath() + describePage());
 				if (last != null) {
 					error.addSuppressed(last);
 				}
