@@ -1,8 +1,9 @@
 /*
  * "My uploads" (templates/fragments/uploads.html): the caller's uploads from
  * /api/uploads, with download and delete. MyUploads.refresh() reloads the list; other
- * scripts call it when an upload completes. Incomplete uploads that this page is not
- * sending say how to continue them.
+ * scripts call it when an upload completes, and may listen for the 'uploads-loaded'
+ * event on document (detail: the uploads as /api/uploads lists them). Incomplete
+ * uploads say how to continue them.
  */
 (function (global) {
   'use strict';
@@ -54,9 +55,8 @@
     tr.setAttribute('data-upload-id', upload.upload_id);
     tr.setAttribute('data-status', upload.status);
 
-    var name = element('span', 'filename', upload.filename);
-    var file = document.createDocumentFragment();
-    file.appendChild(name);
+    var file = element('div');
+    file.appendChild(element('span', 'filename', upload.filename));
     if (upload.status === 'uploading') {
       file.appendChild(element('div', 'muted small', 'Incomplete: choose the same file again to continue.'));
     }
@@ -121,6 +121,7 @@
     table.hidden = uploads.length === 0;
     status.hidden = uploads.length !== 0;
     status.textContent = 'No uploads yet.';
+    document.dispatchEvent(new CustomEvent('uploads-loaded', { detail: uploads }));
   }
 
   /* One request at a time; a refresh asked for meanwhile runs once after it. */
@@ -140,7 +141,8 @@
         return response.json();
       })
       .then(render, function (error) {
-        status.textContent = error.message || 'The list could not be loaded.';
+        status.textContent = error instanceof TypeError ? 'The server cannot be reached right now.'
+          : error.message || 'The list could not be loaded.';
         status.hidden = false;
       })
       .then(function () {

@@ -712,6 +712,26 @@
     });
   });
 
+  // Uploads that are over (complete, expired, deleted) need no resume entry any more.
+  document.addEventListener('uploads-loaded', function (event) {
+    var over = {};
+    event.detail.forEach(function (upload) {
+      if (upload.status !== 'uploading') {
+        over[upload.upload_id] = true;
+      }
+    });
+    try {
+      for (var i = window.localStorage.length - 1; i >= 0; i -= 1) {
+        var key = window.localStorage.key(i);
+        if (key.indexOf(storagePrefix) === 0 && over[window.localStorage.getItem(key)]) {
+          window.localStorage.removeItem(key);
+        }
+      }
+    } catch (ignored) {
+      // no storage: nothing to clean
+    }
+  });
+
   // Back online: do not wait for the back-off to run out.
   window.addEventListener('online', function () {
     transfers.forEach(function (transfer) {
