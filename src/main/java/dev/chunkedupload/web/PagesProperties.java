@@ -1,5 +1,6 @@
 package dev.chunkedupload.web;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -23,5 +24,10 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("chunked-upload.web")
 record PagesProperties(@DefaultValue("8MB") @NotNull DataSize chunkSize,
 		@DefaultValue("3") @Min(1) @Max(6) int parallelUploads, @DefaultValue("500") @Min(1) int adminPageRows) {
+
+	@AssertTrue(message = "chunk-size must be at least 1 byte")
+	boolean isChunkSizePositive() {
+		return this.chunkSize == null || this.chunkSize.toBytes() > 0;
+	}
 
 }

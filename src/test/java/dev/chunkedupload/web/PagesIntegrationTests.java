@@ -132,6 +132,20 @@ class PagesIntegrationTests {
 	}
 
 	@Test
+	void missingPageWhenBrowserThenErrorPageAndWhenApiClientThenProblem() throws Exception {
+		this.mvc.perform(get("/no-such-page").with(user("alice")).accept(MediaType.TEXT_HTML))
+			.andExpect(status().isNotFound())
+			.andExpect(content().string(not(containsString("problem"))));
+		this.mvc.perform(get("/no-such-page").with(user("alice")).accept(MediaType.ALL))
+			.andExpect(status().isNotFound())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+		this.mvc.perform(get("/api/no-such-thing").with(user("alice")).accept(MediaType.TEXT_HTML))
+			.andExpect(status().isNotFound())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.instance").value("/api/no-such-thing"));
+	}
+
+	@Test
 	void adminPageWhenUserThen403ForTheErrorPageNotAProblem() throws Exception {
 		this.mvc.perform(get("/admin/uploads").with(user("alice")).accept(MediaType.TEXT_HTML))
 			.andExpect(status().isForbidden())

@@ -79,6 +79,10 @@ class UploadPageEndToEndTests {
 		assertThat(browser.waitFor(By.cssSelector("meta[name='_csrf_header']")).getAttribute("content"))
 			.isEqualTo("X-CSRF-TOKEN");
 
+		browser.open("/no-such-page");
+		assertThat(browser.text(By.tagName("h1"))).isEqualTo("404 Not Found");
+		assertThat(browser.text(By.cssSelector(".topbar .who"))).isEqualTo("alice");
+
 		browser.logout();
 		assertThat(browser.text(By.id("logged-out"))).contains("You have been logged out");
 		browser.open("/");
@@ -108,6 +112,30 @@ class UploadPageEndToEndTests {
 		assertThat(row.getText()).contains("five-megabytes.bin").contains(md5(content));
 		assertThat(row.findElement(By.cssSelector("a.download")).getAttribute("href"))
 			.endsWith("/api/uploads/" + uploadId + "/content");
+	}
+
+	@Test
+	void uploadWhenFileDroppedOnTheDropZoneThenUploaded(BrowserSession browser) {
+		browser.login("alice", HttpTestClient.PASSWORD);
+		browser.waitFor(By.cssSelector("#upload-page[data-ready='true']"));
+
+		// A drop as jQuery-File-Upload sees it: an event whose dataTransfer holds files.
+		// (Selenium cannot drag files from the desktop, and a DataTransfer made in a page
+		// yields no file entries.)
+		browser.script("""
+				var bytes = new Uint8Array(300000);
+				for (var i = 0; i < bytes.length; i++) { bytes[i] = (i * 7) & 255; }
+				var drop = jQuery.Event('drop');
+				drop.originalEvent = { preventDefault: function () {},
+				  dataTransfer: { files: [new File([bytes], 'dropped.bin')] } };
+				jQuery('#drop-zone').trigger(drop);""");
+		WebElement transfer = completed(browser, "dropped.bin");
+
+		byte[] expected = new byte[300_000];
+		for (int i = 0; i < expected.length; i++) {
+			expected[i] = (byte) ((i * 7) & 255);
+		}
+		assertStored(transfer.getAttribute("data-upload-id"), expected, "dropped.bin");
 	}
 
 	@Test
