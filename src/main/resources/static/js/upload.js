@@ -21,6 +21,7 @@
     completeUrl: page.getAttribute('data-complete-url'),
     chunkSize: parseInt(page.getAttribute('data-chunk-size'), 10),
     parallel: parseInt(page.getAttribute('data-parallel-uploads'), 10) || 1,
+    uploadsUrl: page.getAttribute('data-uploads-url'),
     workerUrl: page.getAttribute('data-worker-url'),
     sparkMd5Url: page.getAttribute('data-spark-md5-url')
   };
@@ -348,6 +349,11 @@
   Transfer.prototype.send = function () {
     var data = this.data;
     var size = this.file.size;
+    if (size > 0 && this.offset >= size) {
+      // The server has every byte (the answer to the last chunk got lost).
+      this.finish();
+      return;
+    }
     this.startWorker();
     data.uploadedBytes = this.offset;
     data.url = this.url();
@@ -457,7 +463,7 @@
   Transfer.prototype.alreadyComplete = function () {
     var self = this;
     $.ajax({
-      url: $('#my-uploads').attr('data-uploads-url') + '/' + encodeURIComponent(this.uploadId),
+      url: config.uploadsUrl + '/' + encodeURIComponent(this.uploadId),
       dataType: 'json',
       cache: false
     }).done(function (upload) {

@@ -139,6 +139,18 @@ class UploadPageEndToEndTests {
 	}
 
 	@Test
+	void uploadWhenEmptyFileThenCompletesWithTheMd5OfNothing(BrowserSession browser) throws IOException {
+		Path file = write("empty.txt", new byte[0]);
+		browser.login("alice", HttpTestClient.PASSWORD);
+
+		browser.choose(By.id("file-input"), file);
+		WebElement transfer = completed(browser, "empty.txt");
+
+		assertThat(transfer.getAttribute("data-md5")).isEqualTo("d41d8cd98f00b204e9800998ecf8427e");
+		assertStored(transfer.getAttribute("data-upload-id"), new byte[0], "empty.txt");
+	}
+
+	@Test
 	void uploadWhenTwoFilesAtOnceThenEachCompletesWithItsOwnUploadIdAndMd5(BrowserSession browser) throws IOException {
 		byte[] first = randomBytes(3 * 1024 * 1024 + 7, 2);
 		byte[] second = randomBytes(2 * 1024 * 1024 + 99_999, 3);
