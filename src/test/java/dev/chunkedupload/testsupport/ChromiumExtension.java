@@ -1,6 +1,7 @@
 package dev.chunkedupload.testsupport;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -24,6 +25,9 @@ class ChromiumExtension
 
 	static final Path FAILURES = Path.of("target", "e2e-failures");
 
+	/** Whether the skip was explained on the console yet (once per JVM). */
+	static final AtomicBoolean warned = new AtomicBoolean();
+
 	private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
 		.create(ChromiumExtension.class);
 
@@ -36,8 +40,14 @@ class ChromiumExtension
 			// Enabled, so that beforeAll can fail it: a skip would pass unnoticed in CI.
 			return ConditionEvaluationResult.enabled("Chromium missing but required");
 		}
-		return ConditionEvaluationResult.disabled(
-				Chromium.missing() + " (or run with -D" + Chromium.REQUIRED_PROPERTY + "=true to make this a failure)");
+		String reason = Chromium.missing() + " (or run with -D" + Chromium.REQUIRED_PROPERTY
+				+ "=true to make this a failure)";
+		if (warned.compareAndSet(false, true)) {
+			// Surefire prints only the count of skipped tests; say why once, where it is
+			// seen.
+			System.err.println("WARNING: browser tests skipped: " + reason);
+		}
+		return ConditionEvaluationResult.disabled(reason);
 	}
 
 	@Override
