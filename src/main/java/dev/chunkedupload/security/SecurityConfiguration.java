@@ -40,8 +40,7 @@ class SecurityConfiguration {
 
 	/**
 	 * Pages load scripts, styles and workers from this server only, never inline: an
-	 * injected file name could not run, and nothing is fetched from a CDN. Images may be
-	 * data URLs (the CSS draws icons that way).
+	 * injected file name could not run, and nothing is fetched from a CDN.
 	 */
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
 			+ "img-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
