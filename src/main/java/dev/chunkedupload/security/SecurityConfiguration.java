@@ -2,6 +2,7 @@ package dev.chunkedupload.security;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,6 +21,9 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.access.RequestMatcherDelegatingAccessDeniedHandler;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
@@ -36,6 +40,14 @@ class SecurityConfiguration {
 
 	static final Duration CREDENTIALS_CACHE_TTL = Duration.ofMinutes(5);
 
+	/**
+	 * Pages load scripts, styles and workers from this server only, never inline: an
+	 * injected file name could not run, and nothing is fetched from a CDN.
+	 */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+			+ "img-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
+			+ "form-action 'self'; frame-ancestors 'none'";
+
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http, UserDetailsService users, PasswordEncoder encoder,
 			Clock clock) throws Exception {
@@ -48,26 +60,38 @@ class SecurityConfiguration {
 				new ProviderManager(new CachingAuthenticationProvider(passwords, CREDENTIALS_CACHE_TTL, clock)));
 		http.authorizeHttpRequests((authorize) -> authorize
 			.requestMatchers("/login", "/error", "/actuator/health", "/actuator/health/**", "/css/**", "/js/**",
-					"/webjars/**", "/favicon.ico")
+					"/webjars/**", "/favicon.ico", "/favicon.svg")
 			.permitAll()
 			// tus discovery: the same static capabilities for every caller
 			.requestMatchers(HttpMethod.OPTIONS, "/api/tus", "/api/tus/**")
 			.permitAll()
-			.requestMatchers("/admin/**", "/actuator/**")
+			.requestMatchers("/admin/**", "/api/admin/**", "/actuator/**")
 			.hasRole("ADMIN")
 			.anyRequest()
 			.authenticated())
 			.httpBasic((basic) -> basic.realmName(ProblemResponses.REALM).authenticationEntryPoint(problems))
-			.formLogin(Customizer.withDefaults())
-			.logout(Customizer.withDefaults())
+			.formLogin((form) -> form.loginPage("/login").permitAll())
+			.logout((logout) -> logout.logoutSuccessUrl("/login?logout").permitAll())
 			.requestCache((cache) -> cache.requestCache(pagesOnly(api)))
 			.csrf((csrf) -> csrf.ignoringRequestMatchers(ownCredentials))
 			// The CORS mappings that Spring MVC knows (tus declares its own, off unless
 			// origins are configured), applied before authentication so preflights pass.
 			.cors(Customizer.withDefaults())
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
 			.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(problems, api)
-				.defaultAccessDeniedHandlerFor(problems, api));
+				.accessDeniedHandler(apiOnly(api, problems)));
 		return http.build();
+	}
+
+	/**
+	 * Problem details for the API, the error page (templates/error/403.html) for pages.
+	 * Registered with {@code defaultAccessDeniedHandlerFor} as the only mapping, the
+	 * problem handler would answer every request, pages included.
+	 */
+	private static AccessDeniedHandler apiOnly(RequestMatcher api, AccessDeniedHandler problems) {
+		LinkedHashMap<RequestMatcher, AccessDeniedHandler> handlers = new LinkedHashMap<>();
+		handlers.put(api, problems);
+		return new RequestMatcherDelegatingAccessDeniedHandler(handlers, new AccessDeniedHandlerImpl());
 	}
 
 	/** Remembering a refused API request for after login only makes sense for pages. */

@@ -26,6 +26,33 @@ public interface ChunkStore {
 	ChunkWriter openForAppend(String key, long offset);
 
 	/**
+	 * Create an empty object at {@code key} if there is none, durably (its directory
+	 * entry is flushed with {@code fsync} on). Used for uploads whose chunks are written
+	 * at their positions with {@link #openAt}, which never creates an object.
+	 * @param key the object key
+	 * @throws StorageException if it cannot be created
+	 */
+	void create(String key);
+
+	/**
+	 * Open an existing object for writing at {@code position}, for chunks that arrive out
+	 * of order: nothing is cut off and nothing is created. Several writers may have the
+	 * same object open at once as long as their byte ranges do not overlap; the caller
+	 * makes sure of that (the upload core claims each chunk number before it writes) and
+	 * records a chunk only after {@link ChunkWriter#sync()}. A writer that fails leaves
+	 * whatever prefix of its range it wrote; the range is simply written again by the
+	 * next claimant.
+	 * @param key the object key
+	 * @param position where the first byte goes; may be past the current end (the gap
+	 * reads as zeros until filled)
+	 * @return a writer positioned at {@code position}; the caller closes it
+	 * @throws StoredObjectNotFoundException if the object does not exist (it was deleted
+	 * with its upload)
+	 * @throws StorageException if it cannot be opened
+	 */
+	ChunkWriter openAt(String key, long position);
+
+	/**
 	 * The current size of the object.
 	 * @param key the object key
 	 * @return the size in bytes

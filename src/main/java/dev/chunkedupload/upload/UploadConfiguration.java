@@ -43,7 +43,8 @@ class UploadConfiguration {
 
 	@Bean
 	ChunkStore chunkStore(UploadProperties properties) {
-		return new FileSystemChunkStore(properties.dataDir(), properties.fsync(), properties.flushEvery().toBytes());
+		return new FileSystemChunkStore(properties.dataDir(), properties.fsync(), properties.flushEvery().toBytes(),
+				Math.toIntExact(properties.directIoBuffer().toBytes()));
 	}
 
 }

@@ -32,6 +32,9 @@ import org.springframework.validation.annotation.Validated;
  * @param leaseDuration how long a writer holds an upload without renewing its lease; a
  * lease left by a dead instance is free again after this time
  * @param sweepInterval how often expired uploads are looked for
+ * @param directIoBuffer with {@code fsync}, appended bytes are gathered in buffers of
+ * this size (a multiple of 4 KB) and written with {@code O_DIRECT}, bypassing the page
+ * cache; {@code 0} writes through the page cache instead
  */
 @Validated
 @ConfigurationProperties("chunked-upload")
@@ -41,7 +44,8 @@ public record UploadProperties(@DefaultValue("./data") @NotNull Path dataDir,
 		@DefaultValue("24h") @NotNull Duration expiration, @DefaultValue("50GB") @NotNull DataSize maxBytes,
 		@DefaultValue("512MB") @NotNull DataSize maxChunkSize, @DefaultValue("true") boolean fsync,
 		@DefaultValue("4MB") @NotNull DataSize flushEvery, @DefaultValue("256KB") @NotNull DataSize bufferSize,
-		@DefaultValue("60s") @NotNull Duration leaseDuration, @DefaultValue("5m") @NotNull Duration sweepInterval) {
+		@DefaultValue("60s") @NotNull Duration leaseDuration, @DefaultValue("5m") @NotNull Duration sweepInterval,
+		@DefaultValue("1MB") @NotNull DataSize directIoBuffer) {
 
 	static final String DEFAULT_PARTIAL_PATH = "chunked_uploads/{yyyy}/{MM}/{dd}/{upload_id}.part";
 

@@ -1,0 +1,170 @@
+package dev.chunkedupload.protocol.resumable;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.commons.fileupload2.core.FileItemInput;
+import org.apache.commons.fileupload2.core.FileItemInputIterator;
+import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletDiskFileUpload;
+import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
+
+import dev.chunkedupload.upload.ChunkReceipt;
+import dev.chunkedupload.upload.ParallelUploadService;
+import dev.chunkedupload.upload.Upload;
+import dev.chunkedupload.upload.UploadProperties;
+import dev.chunkedupload.upload.UploadProtocol;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * The resumable.js and flow.js endpoint. {@code GET} is the test request: 200 when the
+ * chunk is stored, 204 when it is not (flow.js gives up on a 404), and it never changes
+ * anything. {@code POST} stores a chunk, sent as multipart (parameters as fields before
+ * the {@code file} part, which is how both libraries build their FormData) or as a raw
+ * body with the parameters in the query string ({@code method: 'octet'}).
+ * <p>
+ * Multipart bodies are parsed here as a stream with Commons FileUpload, so a chunk goes
+ * from the socket to its place in the file in one pass with no temporary copy.
+ */
+@RestController
+@RequestMapping("/api/resumable")
+class ResumableController {
+
+	static final String FILE_FIELD = "file";
+
+	/** Room for the multipart boundaries, part headers and fields around a chunk. */
+	private static final long MULTIPART_OVERHEAD = 64 * 1024;
+
+	private static final int MAX_FIELDS = 64;
+
+	private static final int MAX_FIELD_BYTES = 4 * ResumableParameters.MAX_TEXT_LENGTH;
+
+	private final ParallelUploadService uploads;
+
+	private final long maxChunkSize;
+
+	private final JakartaServletFileUpload<?, ?> multipart = new JakartaServletDiskFileUpload();
+
+	ResumableController(ParallelUploadService uploads, UploadProperties uploadProperties) {
+		this.uploads = uploads;
+		this.maxChunkSize = uploadProperties.maxChunkSize().toBytes();
+	}
+
+	@GetMapping
+	ResponseEntity<Object> test(HttpServletRequest request, Principal principal) {
+		ResumableParameters parameters = ResumableParameters.parse(request::getParameter);
+		return this.uploads.findStored(principal.getName(), parameters.toChunk())
+			.<ResponseEntity<Object>>map((receipt) -> ResponseEntity.ok(body(receipt, parameters, request)))
+			.orElseGet(() -> ResponseEntity.noContent().build());
+	}
+
+	@PostMapping
+	ResponseEntity<Object> chunk(HttpServletRequest request, Principal principal) throws IOException {
+		ChunkReceipt receipt;
+		ResumableParameters parameters;
+		if (JakartaServletFileUpload.isMultipartContent(request)) {
+			Map<String, String> fields = new HashMap<>();
+			FileItemInputIterator items = this.multipart.getItemIterator(request);
+			items.setSizeMax(this.maxChunkSize * 2 + MULTIPART_OVERHEAD);
+			while (true) {
+				if (!items.hasNext()) {
+					throw new BadResumableRequestException("missing-chunk", "No chunk found in multipart field '"
+							+ FILE_FIELD + "' (the parameters must come before it)");
+				}
+				FileItemInput item = items.next();
+				if (item.isFormField()) {
+					if (fields.size() >= MAX_FIELDS) {
+						throw new BadResumableRequestException("invalid-field", "Too many form fields");
+					}
+					fields.putIfAbsent(item.getFieldName(), readField(item));
+				}
+				else if (FILE_FIELD.equals(item.getFieldName())) {
+					parameters = ResumableParameters
+						.parse((name) -> fields.containsKey(name) ? fields.get(name) : request.getParameter(name));
+					try (InputStream body = item.getInputStream()) {
+						receipt = write(principal, parameters, body);
+					}
+					break;
+				}
+			}
+		}
+		else if (isForm(request)) {
+			throw new BadResumableRequestException("missing-chunk",
+					"A form without a file has no chunk: send multipart with a '" + FILE_FIELD
+							+ "' part, or the raw chunk as the body");
+		}
+		else {
+			parameters = ResumableParameters.parse(request::getParameter);
+			parameters.toChunk();
+			long length = request.getContentLengthLong();
+			if (length >= 0 && length != parameters.currentChunkSize()) {
+				throw new BadResumableRequestException("length-mismatch", "The body has " + length + " bytes but "
+						+ parameters.prefix() + "CurrentChunkSize says " + parameters.currentChunkSize());
+			}
+			receipt = write(principal, parameters, request.getInputStream());
+		}
+		return ResponseEntity.ok(body(receipt, parameters, request));
+	}
+
+	private ChunkReceipt write(Principal principal, ResumableParameters parameters, InputStream body) {
+		return this.uploads.write(principal.getName(), UploadProtocol.RESUMABLE, parameters.toChunk(), body);
+	}
+
+	private Object body(ChunkReceipt receipt, ResumableParameters parameters, HttpServletRequest request) {
+		Upload upload = receipt.upload();
+		if (receipt.complete()) {
+			return new CompletionResponse(upload.getId(), upload.getFilename(), upload.getOffset(),
+					upload.getMd5().orElseThrow(), "complete",
+					ServletUriComponentsBuilder.fromContextPath(request)
+						.path("/api/uploads/{id}/content")
+						.buildAndExpand(upload.getId())
+						.toUriString());
+		}
+		return new ProgressResponse(upload.getId(), upload.getFilename(), upload.getTotalLength().orElseThrow(),
+				"uploading", parameters.chunkNumber(), receipt.storedChunks(), receipt.totalChunks(),
+				upload.getExpiresAt().map((expires) -> expires.truncatedTo(ChronoUnit.MILLIS).toString()).orElse(null));
+	}
+
+	private static String readField(FileItemInput item) throws IOException {
+		try (InputStream in = item.getInputStream()) {
+			byte[] value = in.readNBytes(MAX_FIELD_BYTES + 1);
+			if (value.length > MAX_FIELD_BYTES) {
+				throw new BadResumableRequestException("invalid-field",
+						"Field '" + item.getFieldName() + "' is longer than " + MAX_FIELD_BYTES + " bytes");
+			}
+			return new String(value, StandardCharsets.UTF_8);
+		}
+	}
+
+	private static boolean isForm(HttpServletRequest request) {
+		String type = request.getContentType();
+		return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+	}
+
+	/** The answer to the chunk that completed the upload (and to any chunk after it). */
+	record CompletionResponse(@JsonProperty("upload_id") String uploadId, String filename, long size, String md5,
+			String status, String url) {
+
+	}
+
+	/** The answer to any other chunk. */
+	record ProgressResponse(@JsonProperty("upload_id") String uploadId, String filename, long size, String status,
+			@JsonProperty("chunk_number") int chunkNumber, @JsonProperty("chunks_stored") int chunksStored,
+			@JsonProperty("total_chunks") int totalChunks, String expires) {
+
+	}
+
+}

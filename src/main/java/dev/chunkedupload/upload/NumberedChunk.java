@@ -1,0 +1,27 @@
+package dev.chunkedupload.upload;
+
+/**
+ * One chunk of a file that is sent as numbered chunks in any order, as a client states
+ * it. The file is known by its owner, the client's identifier, its total size and its
+ * name: the same four values always reach the same upload while it is in progress.
+ *
+ * @param identifier the client's name for the file (resumable.js: size and name)
+ * @param filename the file name as the client sent it (sanitised by the core before it is
+ * stored or shown)
+ * @param layout how the file is cut into chunks
+ * @param number the chunk number, from 1
+ * @param length the chunk's length as the client states it
+ */
+public record NumberedChunk(String identifier, String filename, ChunkLayout layout, int number, long length) {
+
+	public NumberedChunk {
+		if (identifier == null || identifier.isEmpty()) {
+			throw new InvalidUploadRequestException("The file identifier is required");
+		}
+		if (filename == null || filename.isEmpty()) {
+			throw new InvalidUploadRequestException("The file name is required");
+		}
+		layout.requireChunk(number, length);
+	}
+
+}
