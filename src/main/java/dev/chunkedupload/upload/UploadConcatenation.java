@@ -63,9 +63,12 @@ public class UploadConcatenation {
 
 	private final Executor hashExecutor;
 
+	private final UploadAttachments attachments;
+
 	UploadConcatenation(UploadService uploads, UploadRepository repository, UploadPartRepository parts,
 			ChunkStore store, UploadLease lease, UploadProperties properties, Clock clock,
-			TransactionTemplate transaction, @Qualifier(UploadConfiguration.HASH_EXECUTOR) Executor hashExecutor) {
+			TransactionTemplate transaction, @Qualifier(UploadConfiguration.HASH_EXECUTOR) Executor hashExecutor,
+			UploadAttachments attachments) {
 		this.uploads = uploads;
 		this.repository = repository;
 		this.parts = parts;
@@ -75,6 +78,7 @@ public class UploadConcatenation {
 		this.clock = clock;
 		this.transaction = transaction;
 		this.hashExecutor = hashExecutor;
+		this.attachments = attachments;
 	}
 
 	/**
@@ -271,12 +275,14 @@ public class UploadConcatenation {
 
 	/**
 	 * Delete the parts no other final upload waits for: their bytes now live in the final
-	 * upload. A part that cannot be deleted now stays, complete, and is logged.
+	 * upload. A part that an application record took over (a form attached it) is the
+	 * record's and stays; so does one that cannot be deleted now, which is logged.
 	 */
 	private void consumeParts(String owner, List<Upload> parts) {
 		Set<String> done = new LinkedHashSet<>();
 		for (Upload part : parts) {
-			if (!done.add(part.getId()) || !this.parts.findWaitingFinalIds(part.getId()).isEmpty()) {
+			if (!done.add(part.getId()) || !this.parts.findWaitingFinalIds(part.getId()).isEmpty()
+					|| this.attachments.isAttached(part.getId())) {
 				continue;
 			}
 			try {

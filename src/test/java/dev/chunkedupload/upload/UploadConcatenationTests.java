@@ -58,6 +58,9 @@ class UploadConcatenationTests {
 	@Autowired
 	ChunkStore store;
 
+	@Autowired
+	UploadAttachments attachments;
+
 	@Test
 	void assembleWhenPartsCompleteThenOneFileWithTheirBytesAndMd5AndPartsDeleted() {
 		byte[] a = randomBytes(300_000, 1);
@@ -82,6 +85,22 @@ class UploadConcatenationTests {
 			assertThat(this.store.exists(after.getStorageKey())).isFalse();
 		}
 		assertThat(this.concatenation.assembleIfReady("alice", created.getId()).getMd5()).contains(md5(whole));
+	}
+
+	@Test
+	void assembleWhenAPartWasAttachedToARecordThenItsFileStaysTheRecords() throws IOException {
+		byte[] a = randomBytes(20_000, 9);
+		byte[] b = randomBytes(30_000, 10);
+		Upload partA = completePart(a);
+		Upload partB = completePart(b);
+		Upload attached = this.attachments.attach("alice", partA.getId(), "records/{upload_id}", "record:1");
+		Upload created = this.concatenation.createFinal("alice", UploadProtocol.TUS, details(),
+				List.of(partA.getId(), partB.getId()));
+		Upload done = this.concatenation.assembleIfReady("alice", created.getId());
+		assertThat(read(done)).isEqualTo(concat(a, b));
+		assertThat(Files.readAllBytes(dataDir.resolve(attached.getStorageKey()))).isEqualTo(a);
+		assertThat(this.repository.findById(partA.getId()).orElseThrow().getStatus()).isEqualTo(UploadStatus.COMPLETE);
+		assertThat(this.repository.findById(partB.getId()).orElseThrow().getStatus()).isEqualTo(UploadStatus.ABORTED);
 	}
 
 	@Test
