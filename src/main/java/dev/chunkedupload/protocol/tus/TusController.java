@@ -195,8 +195,17 @@ class TusController {
 		}
 		UploadDetails details = new UploadDetails(metadata.filename(), metadata.filetype(), metadata.raw(),
 				ConcatRole.FINAL);
-		Upload upload = this.concatenation.createFinal(owner, UploadProtocol.TUS, details, concat.partIds());
-		upload = this.concatenation.assembleIfReady(owner, upload.getId());
+		Upload created = this.concatenation.createFinal(owner, UploadProtocol.TUS, details, concat.partIds());
+		Upload upload;
+		try {
+			upload = assembleRetryingWhileBusy(owner, created.getId());
+		}
+		catch (UploadBusyException ex) {
+			// Gone again, so that it does not hold on to its parts while the client
+			// retries
+			this.uploads.delete(new Caller(owner, false), created.getId());
+			throw ex;
+		}
 		ResponseEntity.BodyBuilder response = withExpiry(ResponseEntity.status(HttpStatus.CREATED), upload)
 			.location(ServletUriComponentsBuilder.fromContextPath(request)
 				.path(PATH + "/{id}")
@@ -374,23 +383,28 @@ class TusController {
 	 * still held; a few short retries make sure one of them assembles it.
 	 */
 	private void assembleWaitingFinal(String owner, String finalId, String partId) {
+		try {
+			assembleRetryingWhileBusy(owner, finalId);
+		}
+		catch (UploadBusyException ex) {
+			logger.info("Final upload {} busy after partial upload {} completed; a HEAD assembles it", finalId, partId);
+		}
+		catch (UploadException | StorageException ex) {
+			logger.info("Final upload {} not assembled after partial upload {} completed: {}", finalId, partId,
+					ex.getMessage());
+		}
+	}
+
+	private Upload assembleRetryingWhileBusy(String owner, String finalId) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				this.concatenation.assembleIfReady(owner, finalId);
-				return;
+				return this.concatenation.assembleIfReady(owner, finalId);
 			}
 			catch (UploadBusyException ex) {
 				if (attempt == ASSEMBLY_ATTEMPTS) {
-					logger.info("Final upload {} busy after partial upload {} completed; a HEAD assembles it", finalId,
-							partId);
-					return;
+					throw ex;
 				}
 				sleep(ASSEMBLY_RETRY_DELAY);
-			}
-			catch (UploadException | StorageException ex) {
-				logger.info("Final upload {} not assembled after partial upload {} completed: {}", finalId, partId,
-						ex.getMessage());
-				return;
 			}
 		}
 	}

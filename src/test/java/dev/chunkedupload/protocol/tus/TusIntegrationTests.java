@@ -8,6 +8,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -801,6 +802,27 @@ class TusIntegrationTests {
 			assertThat(head.header("Upload-Offset")).as("round " + round).isEqualTo("600000");
 			assertContent(idOf(finalPath), file);
 		}
+	}
+
+	@Test
+	void finalWhenAPartIsBeingWrittenThen423AndNoFinalLeftBehindThenRetryWorks() {
+		byte[] part = randomBytes(1000, 23);
+		String partPath = pathOf(post("Upload-Concat", "partial", "Upload-Length", "1000"));
+		patch(partPath, 0, part);
+		// Another writer holds the part's lease (the lease is a pair of columns of its
+		// row)
+		this.jdbc.update("update upload set lease_owner = 'someone', lease_until = ? where upload_id = ?",
+				Timestamp.from(this.clock.instant().plus(Duration.ofMinutes(1))), idOf(partPath));
+		int before = uploadCount();
+		Response busy = post("Upload-Concat", "final;" + partPath);
+		assertThat(busy.status()).isEqualTo(423);
+		assertThat(uploadCount()).isEqualTo(before);
+		this.jdbc.update("update upload set lease_owner = null, lease_until = null where upload_id = ?",
+				idOf(partPath));
+		Response created = post("Upload-Concat", "final;" + partPath);
+		assertThat(created.status()).isEqualTo(201);
+		assertContent(idOf(created), part);
+		assertThat(head(partPath).status()).as("consumed").isEqualTo(404);
 	}
 
 	@Test
