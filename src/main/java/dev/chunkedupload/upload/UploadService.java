@@ -420,8 +420,18 @@ public class UploadService {
 				try {
 					n = fill(body, buffer);
 				}
-				catch (IOException ex) {
-					hasher.giveBack(buffer);
+				catch (BrokenBody ex) {
+					if (chunk.keepPartial() && ex.filled > 0) {
+						// The bytes that arrived before the break are kept like any
+						// other.
+						checkRoom(chunk, total, start, written + ex.filled);
+						writer.write(buffer, 0, ex.filled);
+						hasher.hash(buffer, ex.filled);
+						written += ex.filled;
+					}
+					else {
+						hasher.giveBack(buffer);
+					}
 					if (chunk.keepPartial() && written > 0) {
 						writer.sync();
 						long arrived = written;
@@ -431,7 +441,7 @@ public class UploadService {
 						kept = start + written;
 					}
 					throw new ChunkInterruptedException(
-							"The request body ended early after " + written + " bytes of this chunk", ex);
+							"The request body ended early after " + written + " bytes of this chunk", ex.getCause());
 				}
 				if (n == 0) {
 					hasher.giveBack(buffer);
@@ -563,16 +573,37 @@ public class UploadService {
 		}
 	}
 
-	private static int fill(InputStream in, byte[] buffer) throws IOException {
+	private static int fill(InputStream in, byte[] buffer) throws BrokenBody {
 		int filled = 0;
 		while (filled < buffer.length) {
-			int n = in.read(buffer, filled, buffer.length - filled);
+			int n;
+			try {
+				n = in.read(buffer, filled, buffer.length - filled);
+			}
+			catch (IOException ex) {
+				throw new BrokenBody(filled, ex);
+			}
 			if (n < 0) {
 				break;
 			}
 			filled += n;
 		}
 		return filled;
+	}
+
+	/**
+	 * The request body broke off; {@code filled} bytes of the buffer arrived before it
+	 * did, which a chunk that keeps partial bytes must not lose.
+	 */
+	private static final class BrokenBody extends Exception {
+
+		private final int filled;
+
+		BrokenBody(int filled, IOException cause) {
+			super(cause);
+			this.filled = filled;
+		}
+
 	}
 
 	static String storageKey(String pattern, Instant date, String uploadId) {

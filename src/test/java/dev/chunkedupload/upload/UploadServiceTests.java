@@ -63,7 +63,8 @@ class UploadServiceTests {
 		assertThatExceptionOfType(ChunkInterruptedException.class).isThrownBy(() -> this.uploads.append("alice",
 				upload.getId(), new Chunk(0, null, null, false, true), new BreakingStream(file, 600_000)));
 		Upload after = this.repository.findById(upload.getId()).orElseThrow();
-		assertThat(after.getOffset()).isEqualTo(600_000 / (256 * 1024) * (256 * 1024));
+		// every byte that arrived, also those of the read buffer the break cut short
+		assertThat(after.getOffset()).isEqualTo(600_000);
 		assertThat(this.store.size(after.getStorageKey())).isEqualTo(after.getOffset());
 		int kept = (int) after.getOffset();
 		this.uploads.append("alice", upload.getId(), new Chunk(kept, null, null, true, true),

@@ -8,10 +8,9 @@ import java.io.InputStream;
  * <p>
  * A body that breaks off (the client disconnects, or stalls past the read timeout) simply
  * ends here, so that the core writes, syncs and records every byte that did arrive, as
- * tus asks ("store as much of the received data as possible"). The core's own
- * {@code Chunk.keepPartial} would keep the bytes too, but not those of the last, partly
- * filled read buffer (up to {@code buffer-size}). Whether the body broke is asked
- * afterwards with {@link #interrupted()}.
+ * tus asks ("store as much of the received data as possible"), and the controller can
+ * still answer the part it took. Whether the body broke is asked afterwards with
+ * {@link #interrupted()}.
  * <p>
  * It also lets the controller hand the body to the core in pieces: {@link #limit} makes
  * the next reads end after so many bytes, and {@link #hasMore} looks one byte ahead.
