@@ -188,6 +188,7 @@
   Transfer.prototype.pause = function () {
     this.file.pause();
     this.show('paused', 'Paused. What the server has is kept.');
+    refreshList();
   };
 
   Transfer.prototype.resume = function () {
