@@ -5,6 +5,10 @@
  * the upload is complete. While a file is uploading, the submit buttons of its form are
  * disabled (and a submit by the Enter key is held back).
  *
+ * Settings come from data- attributes of the field (the Content-Security-Policy allows no
+ * inline script): data-target, data-status-url, data-chunk-size. The field's data-state
+ * says where it is: idle, uploading, complete or failed.
+ *
  * Fields on the page are set up when it loads; call UploadField.init(element) for one
  * added later.
  */
@@ -64,6 +68,9 @@
     var resumable = new Resumable({
       target: field.getAttribute('data-target') || '/api/resumable',
       chunkSize: parseInt(field.getAttribute('data-chunk-size'), 10) || 1024 * 1024,
+      // The last chunk no larger than the others: the server's chunk size limit holds for
+      // every chunk.
+      forceChunkSize: true,
       simultaneousUploads: 3,
       testChunks: true,
       maxFiles: 1,
@@ -81,9 +88,14 @@
     }
     resumable.assignBrowse(chooser);
 
+    function state(value) {
+      field.setAttribute('data-state', value);
+    }
+
     function finish(body) {
       hidden.value = body.upload_id;
       progress.value = 100;
+      state('complete');
       status.textContent = body.filename + ' (' + body.size + ' bytes) uploaded';
       setBusy(form, field, false);
       field.dispatchEvent(new CustomEvent('upload-field:complete', { bubbles: true, detail: body }));
@@ -91,6 +103,7 @@
 
     function fail(text) {
       hidden.value = '';
+      state('failed');
       status.textContent = 'Upload failed: ' + text;
       setBusy(form, field, false);
       field.dispatchEvent(new CustomEvent('upload-field:error', { bubbles: true, detail: text }));
@@ -121,12 +134,15 @@
       });
       hidden.value = '';
       progress.value = 0;
+      state('uploading');
       status.textContent = 'Uploading ' + file.fileName + '...';
       setBusy(form, field, true);
       resumable.upload();
     });
     resumable.on('fileProgress', function (file) {
-      progress.value = Math.floor(file.progress() * 100);
+      var percent = Math.floor(file.progress() * 100);
+      progress.value = percent;
+      status.textContent = 'Uploading ' + file.fileName + '... ' + percent + ' %';
     });
     resumable.on('fileSuccess', function (file, text) {
       var body;

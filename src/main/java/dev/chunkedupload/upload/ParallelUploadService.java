@@ -165,6 +165,15 @@ public class ParallelUploadService {
 			writeAt(upload, chunk, body, token);
 			recordStored(upload.getId(), chunk.number(), token);
 		}
+		catch (UploadAlreadyCompleteException ex) {
+			// The other chunks completed the upload after we found it and before we
+			// claimed (completion deletes the chunk rows, then our claim finds the
+			// .part file moved). Completion needs every chunk number stored, so this
+			// chunk is a duplicate: answer as for one, not with an error a client gives
+			// up on.
+			releaseClaim(upload.getId(), chunk.number(), token);
+			return receipt(reload(upload.getId()), true);
+		}
 		catch (RuntimeException ex) {
 			releaseClaim(upload.getId(), chunk.number(), token);
 			throw ex;

@@ -20,6 +20,11 @@ class PagesConfiguration {
 	}
 
 	@Bean
+	NavLink flowLink() {
+		return new NavLink("flow", "flow.js", "/flow", 40, false);
+	}
+
+	@Bean
 	NavLink adminLink() {
 		return new NavLink("admin", "Admin", "/admin/uploads", 100, true);
 	}

@@ -1,7 +1,5 @@
 package dev.chunkedupload.web;
 
-import dev.chunkedupload.upload.UploadProperties;
-
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -9,29 +7,35 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /**
- * The login page and the upload page. The upload page is a shell: its script talks to the
- * django-chunked-upload endpoints and to {@code /api/uploads} with the session and the
- * CSRF token the layout puts in the page.
+ * The login page, the upload page and the flow.js page. The upload pages are shells:
+ * their scripts talk to the django-chunked-upload or the resumable endpoints and to
+ * {@code /api/uploads} with the session and the CSRF token the layout puts in the page.
  */
 @Controller
 class PagesController {
 
-	private final long chunkSize;
+	private final PageSettings settings;
 
-	private final int parallelUploads;
-
-	PagesController(PagesProperties pages, UploadProperties uploads) {
-		// A chunk the core would refuse with 413 is of no use to anybody.
-		this.chunkSize = Math.min(pages.chunkSize().toBytes(), uploads.maxChunkSize().toBytes());
-		this.parallelUploads = pages.parallelUploads();
+	PagesController(PageSettings settings) {
+		this.settings = settings;
 	}
 
 	@GetMapping("/")
 	String upload(Model model) {
-		model.addAttribute("chunkSize", this.chunkSize);
-		model.addAttribute("chunkSizeText", Sizes.human(this.chunkSize));
-		model.addAttribute("parallelUploads", this.parallelUploads);
+		model.addAttribute("chunkSize", this.settings.chunkSize());
+		model.addAttribute("chunkSizeText", this.settings.chunkSizeText());
+		model.addAttribute("parallelUploads", this.settings.parallelUploads());
 		return "upload";
+	}
+
+	/**
+	 * The flow.js page: the same protocol as the upload-field widget
+	 * ({@code /api/resumable}), driven by flow.js, for whole files rather than a form.
+	 * @return the view
+	 */
+	@GetMapping("/flow")
+	String flow() {
+		return "flow";
 	}
 
 	@GetMapping("/login")

@@ -13,9 +13,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the browser pages.
  *
- * @param chunkSize the size of the chunks the upload page sends (capped at the core's
- * {@code max-chunk-size}); larger chunks cost fewer requests, smaller ones lose less when
- * a connection breaks
+ * @param chunkSize the size of the chunks the pages send (the upload page, the flow.js
+ * page, the upload-field widget of forms), capped at the core's {@code max-chunk-size};
+ * larger chunks cost fewer requests, smaller ones lose less when a connection breaks
  * @param parallelUploads how many files the upload page sends at the same time; the
  * others wait their turn
  * @param adminPageRows how many uploads the admin page lists at most, newest first

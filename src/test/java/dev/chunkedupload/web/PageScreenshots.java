@@ -110,6 +110,52 @@ class PageScreenshots {
 		browser.screenshot(OUTPUT.resolve("admin-phone.png"));
 	}
 
+	/**
+	 * The Documents form with its file uploading, a document's page, and the flow.js page
+	 * with a paused and a running upload ({@code -Dtest=PageScreenshots#documentsAndFlow}
+	 * takes only these).
+	 */
+	@Test
+	void documentsAndFlow(BrowserSession browser) throws IOException {
+		browser.viewport(1280, 820, 1, false);
+		browser.login("alice", HttpTestClient.PASSWORD);
+		browser.open("/documents/new");
+		browser.waitFor(By.id("title")).sendKeys("Site survey, November");
+		browser.waitFor(By.id("description")).sendKeys("Drone footage of the north field, raw.");
+		browser.throttleUploads(1_000_000, Duration.ZERO);
+		browser.choose(By.id("file-chooser"), write("north-field.mov", 12_000_000));
+		WebElement field = browser.waitFor(By.cssSelector("[data-upload-field]"));
+		browser.waitUntil("some progress", Duration.ofSeconds(30),
+				() -> Integer.parseInt(field.findElement(By.cssSelector("progress")).getAttribute("value")) >= 20);
+		browser.screenshot(OUTPUT.resolve("document-form-laptop.png"));
+		browser.online();
+		browser.waitUntil("the upload to complete", Duration.ofSeconds(60),
+				() -> "complete".equals(field.getAttribute("data-state")));
+		browser.waitFor(By.id("save")).click();
+		browser.waitUntil("the document's page", () -> browser.path().matches("/documents/\\d+"));
+		browser.screenshot(OUTPUT.resolve("document-laptop.png"));
+
+		browser.open("/flow");
+		browser.waitFor(By.cssSelector("#flow-page[data-ready='true']"));
+		browser.choose(By.id("flow-input"), write("sensor-log-2026.csv", 1_500_000));
+		FlowPageEndToEndTests.completed(browser, "sensor-log-2026.csv");
+		browser.throttleUploads(1_200_000, Duration.ZERO);
+		// flow.js sends the files one after the other: photos.zip first, paused early.
+		browser.choose(By.id("flow-input"), write("photos.zip", 9_000_000), write("render-final.mp4", 30_000_000));
+		WebElement paused = FlowPageEndToEndTests.transfer(browser, "photos.zip");
+		browser.waitUntil("some progress", Duration.ofSeconds(30), () -> paused.getAttribute("data-loaded") != null
+				&& Long.parseLong(paused.getAttribute("data-loaded")) > 1_000_000);
+		paused.findElement(By.cssSelector("button.pause")).click();
+		WebElement running = FlowPageEndToEndTests.transfer(browser, "render-final.mp4");
+		browser.waitUntil("speed and time left", Duration.ofSeconds(30),
+				() -> running.findElement(By.cssSelector(".transfer-stats")).getText().contains("left")
+						&& Long.parseLong(running.getAttribute("data-loaded")) > 3_000_000);
+		browser.screenshot(OUTPUT.resolve("flow-laptop.png"));
+		browser.viewport(390, 844, 2, true);
+		browser.screenshot(OUTPUT.resolve("flow-phone.png"));
+		browser.online();
+	}
+
 	private Path write(String name, int size) throws IOException {
 		return Files.write(this.files.resolve(name), randomBytes(size, name.hashCode()));
 	}
