@@ -1,19 +1,17 @@
 package dev.chunkedupload.documents;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import jakarta.validation.Valid;
 
-import dev.chunkedupload.storage.ChunkStore.StoredObject;
 import dev.chunkedupload.upload.Caller;
 import dev.chunkedupload.upload.UploadAlreadyAttachedException;
 import dev.chunkedupload.upload.UploadBusyException;
 import dev.chunkedupload.upload.UploadIncompleteException;
 import dev.chunkedupload.upload.UploadNotFoundException;
 import dev.chunkedupload.upload.UploadService;
+import dev.chunkedupload.web.StoredObjectResource;
 
-import org.springframework.core.io.AbstractResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -115,7 +113,7 @@ class DocumentController {
 						.filename(document.getFilename(), StandardCharsets.UTF_8)
 						.build()
 						.toString())
-			.body(new StoredResource(content.object(), document.getFilename()));
+			.body(new StoredObjectResource(content.object(), document.getFilename()));
 	}
 
 	private Document find(long id, Authentication authentication) {
@@ -129,45 +127,6 @@ class DocumentController {
 			.map(GrantedAuthority::getAuthority)
 			.anyMatch("ROLE_ADMIN"::equals);
 		return new Caller(authentication.getName(), admin);
-	}
-
-	/** Lets Spring MVC stream (and serve ranges of) a stored file. */
-	private static final class StoredResource extends AbstractResource {
-
-		private final StoredObject object;
-
-		private final String filename;
-
-		StoredResource(StoredObject object, String filename) {
-			this.object = object;
-			this.filename = filename;
-		}
-
-		@Override
-		public InputStream getInputStream() {
-			return this.object.openStream(0);
-		}
-
-		@Override
-		public long contentLength() {
-			return this.object.size();
-		}
-
-		@Override
-		public boolean exists() {
-			return true;
-		}
-
-		@Override
-		public String getFilename() {
-			return this.filename;
-		}
-
-		@Override
-		public String getDescription() {
-			return "document file " + this.filename;
-		}
-
 	}
 
 }

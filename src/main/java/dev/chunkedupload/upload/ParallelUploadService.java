@@ -25,7 +25,6 @@ import dev.chunkedupload.upload.ParallelUploadRecords.Binding;
 import dev.chunkedupload.upload.ParallelUploadRecords.ChunkRow;
 
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -583,26 +582,8 @@ public class ParallelUploadService {
 		}
 	}
 
-	/** One short transaction, valid only while the lease is still ours; releases it. */
 	private Upload record(UploadLease.Held held, Consumer<Upload> change) {
-		Upload saved;
-		try {
-			saved = this.transaction.execute((status) -> {
-				Upload current = this.uploads.findById(held.uploadId())
-					.orElseThrow(() -> new UploadNotFoundException(held.uploadId()));
-				if (!current.isLeasedBy(held.token(), this.clock.instant())) {
-					throw new UploadBusyException(held.uploadId());
-				}
-				change.accept(current);
-				current.releaseLease();
-				return current;
-			});
-		}
-		catch (OptimisticLockingFailureException ex) {
-			throw new UploadBusyException(held.uploadId());
-		}
-		held.releasedWithRecord();
-		return saved;
+		return this.lease.record(held, change);
 	}
 
 	private ChunkReceipt receipt(Upload upload, boolean duplicate) {

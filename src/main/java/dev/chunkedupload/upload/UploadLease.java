@@ -4,11 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The one-writer-per-upload lock: a lease stored in the upload's row and taken with a
@@ -27,10 +30,44 @@ class UploadLease {
 
 	private final Duration duration;
 
-	UploadLease(UploadRepository repository, Clock clock, UploadProperties properties) {
+	private final TransactionTemplate transaction;
+
+	UploadLease(UploadRepository repository, Clock clock, UploadProperties properties,
+			TransactionTemplate transaction) {
 		this.repository = repository;
 		this.clock = clock;
 		this.duration = properties.leaseDuration();
+		this.transaction = transaction;
+	}
+
+	/**
+	 * Change an upload in one short transaction, valid only while the lease is still
+	 * ours, and release the lease with the same commit.
+	 * @param held the lease
+	 * @param change the state change
+	 * @return the saved upload
+	 * @throws UploadBusyException if the lease lapsed and another writer took it
+	 */
+	Upload record(Held held, Consumer<Upload> change) {
+		Upload saved;
+		try {
+			saved = this.transaction.execute((status) -> {
+				Upload current = this.repository.findById(held.uploadId())
+					.orElseThrow(() -> new UploadNotFoundException(held.uploadId()));
+				if (!current.isLeasedBy(held.token(), this.clock.instant())) {
+					throw new UploadBusyException(held.uploadId());
+				}
+				change.accept(current);
+				current.releaseLease();
+				return current;
+			});
+		}
+		catch (OptimisticLockingFailureException ex) {
+			// The lease lapsed and was taken over between our check and the commit.
+			throw new UploadBusyException(held.uploadId());
+		}
+		held.releasedWithRecord();
+		return saved;
 	}
 
 	/**

@@ -22,10 +22,8 @@ import dev.chunkedupload.storage.ChunkWriter;
 import dev.chunkedupload.storage.StoredObjectNotFoundException;
 
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Every protocol's way into the core. The write path follows one order: load (owned by
@@ -53,19 +51,15 @@ public class UploadService {
 
 	private final Clock clock;
 
-	private final TransactionTemplate transaction;
-
 	private final Executor hashExecutor;
 
 	UploadService(UploadRepository repository, ChunkStore store, UploadLease lease, UploadProperties properties,
-			Clock clock, TransactionTemplate transaction,
-			@Qualifier(UploadConfiguration.HASH_EXECUTOR) Executor hashExecutor) {
+			Clock clock, @Qualifier(UploadConfiguration.HASH_EXECUTOR) Executor hashExecutor) {
 		this.repository = repository;
 		this.store = store;
 		this.lease = lease;
 		this.properties = properties;
 		this.clock = clock;
-		this.transaction = transaction;
 		this.hashExecutor = hashExecutor;
 		RunningMd5.logImplementation();
 	}
@@ -526,27 +520,8 @@ public class UploadService {
 			.orElseThrow(() -> new UploadNotFoundException(uploadId));
 	}
 
-	/** One short transaction, valid only while the lease is still ours; releases it. */
 	private Upload record(UploadLease.Held held, Consumer<Upload> change) {
-		Upload saved;
-		try {
-			saved = this.transaction.execute((status) -> {
-				Upload current = this.repository.findById(held.uploadId())
-					.orElseThrow(() -> new UploadNotFoundException(held.uploadId()));
-				if (!current.isLeasedBy(held.token(), this.clock.instant())) {
-					throw new UploadBusyException(held.uploadId());
-				}
-				change.accept(current);
-				current.releaseLease();
-				return current;
-			});
-		}
-		catch (OptimisticLockingFailureException ex) {
-			// The lease lapsed and was taken over between our check and the commit.
-			throw new UploadBusyException(held.uploadId());
-		}
-		held.releasedWithRecord();
-		return saved;
+		return this.lease.record(held, change);
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package dev.chunkedupload.web;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -9,13 +8,11 @@ import java.util.Locale;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import dev.chunkedupload.storage.ChunkStore.StoredObject;
 import dev.chunkedupload.upload.Caller;
 import dev.chunkedupload.upload.Upload;
 import dev.chunkedupload.upload.UploadService;
 import dev.chunkedupload.upload.UploadStatus;
 
-import org.springframework.core.io.AbstractResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -83,7 +80,7 @@ class UploadsController {
 						.filename(upload.getFilename(), StandardCharsets.UTF_8)
 						.build()
 						.toString())
-			.body(new StoredResource(content.object(), upload.getFilename()));
+			.body(new StoredObjectResource(content.object(), upload.getFilename()));
 	}
 
 	@DeleteMapping("/{uploadId}")
@@ -123,48 +120,6 @@ class UploadsController {
 			.map(GrantedAuthority::getAuthority)
 			.anyMatch("ROLE_ADMIN"::equals);
 		return new Caller(authentication.getName(), admin);
-	}
-
-	/**
-	 * Lets Spring MVC serve Range requests from a stored object without knowing the
-	 * store.
-	 */
-	private static final class StoredResource extends AbstractResource {
-
-		private final StoredObject object;
-
-		private final String filename;
-
-		StoredResource(StoredObject object, String filename) {
-			this.object = object;
-			this.filename = filename;
-		}
-
-		@Override
-		public InputStream getInputStream() {
-			return this.object.openStream(0);
-		}
-
-		@Override
-		public long contentLength() {
-			return this.object.size();
-		}
-
-		@Override
-		public boolean exists() {
-			return true;
-		}
-
-		@Override
-		public String getFilename() {
-			return this.filename;
-		}
-
-		@Override
-		public String getDescription() {
-			return "stored upload " + this.filename;
-		}
-
 	}
 
 	@JsonInclude(JsonInclude.Include.ALWAYS)
