@@ -9,9 +9,10 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /**
- * The login page and the upload page. The upload page is a shell: its script talks to the
- * django-chunked-upload endpoints and to {@code /api/uploads} with the session and the
- * CSRF token the layout puts in the page.
+ * The login page and the two upload pages. Each upload page is a shell: its script talks
+ * to the django-chunked-upload endpoints ({@code /}) or to the tus endpoint
+ * ({@code /tus}), and to {@code /api/uploads}, with the session and the CSRF token the
+ * layout puts in the page.
  */
 @Controller
 class PagesController {
@@ -32,6 +33,18 @@ class PagesController {
 		model.addAttribute("chunkSizeText", Sizes.human(this.chunkSize));
 		model.addAttribute("parallelUploads", this.parallelUploads);
 		return "upload";
+	}
+
+	/**
+	 * The tus page: tus-js-client sends the files, in chunks of the same size as the
+	 * upload page's, optionally in parallel parts joined by the server (concatenation).
+	 */
+	@GetMapping("/tus")
+	String tus(Model model) {
+		model.addAttribute("chunkSize", this.chunkSize);
+		model.addAttribute("chunkSizeText", Sizes.human(this.chunkSize));
+		model.addAttribute("parallelUploads", this.parallelUploads);
+		return "tus";
 	}
 
 	@GetMapping("/login")
