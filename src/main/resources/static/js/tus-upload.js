@@ -271,6 +271,8 @@
       parallelUploads: parts,
       retryDelays: RETRY_DELAYS,
       metadata: { filename: this.file.name, filetype: this.file.type },
+      // Named, so that "My uploads" says what the parts of an unfinished file are.
+      metadataForPartialUploads: { filename: this.file.name + ' (part)' },
       headers: Csrf.headers(),
       fingerprint: fingerprint,
       removeFingerprintOnSuccess: true,

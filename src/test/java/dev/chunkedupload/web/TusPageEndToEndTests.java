@@ -187,6 +187,10 @@ class TusPageEndToEndTests {
 		long paused = partOffsets(parts);
 		Thread.sleep(1000);
 		assertThat(partOffsets(parts)).isEqualTo(paused).isLessThan(size);
+		for (String part : parts) {
+			assertThat(this.alice.get("/api/uploads/" + part).json().get("filename").asString())
+				.isEqualTo("paused-parts.bin (part)");
+		}
 
 		browser.online();
 		transfer.findElement(By.cssSelector("button.resume")).click();
@@ -246,6 +250,45 @@ class TusPageEndToEndTests {
 		assertThat(transfer.getAttribute("data-upload-id")).isEqualTo(uploadId);
 		assertThat(Long.parseLong(transfer.getAttribute("data-resumed-at"))).isGreaterThanOrEqualTo(size / 4);
 		assertStored(uploadId, content, "offline.bin");
+	}
+
+	@Test
+	void uploadWhenEmptyFileThenCompletesWithTheMd5OfNothing(BrowserSession browser) throws IOException {
+		Path file = write("empty.txt", new byte[0]);
+		open(browser);
+		new Select(browser.waitFor(By.id("tus-parts"))).selectByValue("3");
+
+		browser.choose(By.id("file-input"), file);
+		WebElement transfer = completed(browser, "empty.txt");
+
+		// Nothing to split: one stream.
+		assertThat(transfer.getAttribute("data-parts")).isEqualTo("1");
+		assertThat(transfer.getAttribute("data-md5")).isEqualTo("d41d8cd98f00b204e9800998ecf8427e");
+		assertThat(transfer.getAttribute("data-verified")).isEqualTo("true");
+		assertStored(transfer.getAttribute("data-upload-id"), new byte[0], "empty.txt");
+	}
+
+	@Test
+	void uploadWhenFileOverTheServerLimitThenTheReasonIsShownInWords(BrowserSession browser) throws IOException {
+		Path file = this.files.resolve("too-large.bin");
+		try (var channel = Files.newByteChannel(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+				java.nio.file.StandardOpenOption.WRITE)) {
+			channel.position(17L * 1024 * 1024);
+			channel.write(java.nio.ByteBuffer.wrap(new byte[] { 1 }));
+		}
+		open(browser);
+		browser.waitFor(By.id("tus-verify")).click();
+
+		browser.choose(By.id("file-input"), file);
+		WebElement transfer = transfer(browser, "too-large.bin");
+		browser.waitUntil("the refusal", () -> "failed".equals(transfer.getAttribute("data-state")));
+
+		assertThat(transfer.findElement(By.cssSelector(".transfer-state")).getText())
+			.startsWith("The file is larger than the server accepts");
+		assertThat(transfer.getAttribute("data-upload-id")).isNull();
+		assertThat(transfer.findElement(By.cssSelector("button.dismiss")).isDisplayed()).isTrue();
+		assertThat(transfer.findElement(By.cssSelector("button.cancel")).isDisplayed()).isFalse();
+		assertThat(uploadsNamed("too-large.bin")).isZero();
 	}
 
 	private void open(BrowserSession browser) {
