@@ -135,9 +135,6 @@
     this.state = null;
     this.build();
     transfers.push(this);
-    if (verify) {
-      this.startHashing();
-    }
   }
 
   Transfer.prototype.build = function () {
@@ -313,6 +310,10 @@
   Transfer.prototype.run = function () {
     var self = this;
     var upload = this.newUpload(this.parts);
+    if (this.verify && !this.worker && !this.clientMd5) {
+      // Hashed when its turn comes, not while it waits: files in line do not compete.
+      this.startHashing();
+    }
     this.heads = {};
     this.samples = [];
     this.resuming = false;
