@@ -15,6 +15,11 @@ class PagesConfiguration {
 	}
 
 	@Bean
+	NavLink tusLink() {
+		return new NavLink("tus", "Upload with tus", "/tus", 15, false);
+	}
+
+	@Bean
 	NavLink myUploadsLink() {
 		return new NavLink("my-uploads", "My uploads", "/#my-uploads", 20, false);
 	}

@@ -7,9 +7,10 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /**
- * The login page, the upload page and the flow.js page. The upload pages are shells:
- * their scripts talk to the django-chunked-upload or the resumable endpoints and to
- * {@code /api/uploads} with the session and the CSRF token the layout puts in the page.
+ * The login page and the upload pages. Each upload page is a shell: its script talks to
+ * the django-chunked-upload endpoints ({@code /}), the resumable endpoints
+ * ({@code /flow}) or the tus endpoint ({@code /tus}), and to {@code /api/uploads}, with
+ * the session and the CSRF token the layout puts in the page.
  */
 @Controller
 class PagesController {
@@ -36,6 +37,18 @@ class PagesController {
 	@GetMapping("/flow")
 	String flow() {
 		return "flow";
+	}
+
+	/**
+	 * The tus page: tus-js-client sends the files, in chunks of the same size as the
+	 * upload page's, optionally in parallel parts joined by the server (concatenation).
+	 */
+	@GetMapping("/tus")
+	String tus(Model model) {
+		model.addAttribute("chunkSize", this.settings.chunkSize());
+		model.addAttribute("chunkSizeText", this.settings.chunkSizeText());
+		model.addAttribute("parallelUploads", this.settings.parallelUploads());
+		return "tus";
 	}
 
 	@GetMapping("/login")

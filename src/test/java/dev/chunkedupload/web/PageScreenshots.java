@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 import dev.chunkedupload.testsupport.BrowserSession;
 import dev.chunkedupload.testsupport.EndToEnd;
@@ -97,6 +98,28 @@ class PageScreenshots {
 			browser.waitUntil("the cancelled upload deleted",
 					() -> transfer.findElement(By.cssSelector(".transfer-state")).getText().contains("deleted"));
 		}
+
+		browser.viewport(1280, 820, 1, false);
+		browser.open("/tus");
+		browser.waitFor(By.cssSelector("#tus-page[data-ready='true']"));
+		browser.choose(By.id("file-input"), write("scan-archive.zip", 2_500_000));
+		TusPageEndToEndTests.completed(browser, "scan-archive.zip");
+		new Select(browser.waitFor(By.id("tus-parts"))).selectByValue("3");
+		browser.throttleUploads(1_200_000, Duration.ZERO);
+		browser.choose(By.id("file-input"), write("render-4k.mov", 30_000_000));
+		WebElement parallel = TusPageEndToEndTests.transfer(browser, "render-4k.mov");
+		browser.waitUntil("speed and time left", Duration.ofSeconds(30),
+				() -> parallel.findElement(By.cssSelector(".transfer-stats")).getText().contains("left"));
+		browser.script("window.scrollTo(0, 0)");
+		browser.screenshot(OUTPUT.resolve("tus-laptop.png"));
+		browser.viewport(390, 844, 2, true);
+		browser.waitUntil("speed and time left", Duration.ofSeconds(30),
+				() -> parallel.findElement(By.cssSelector(".transfer-stats")).getText().contains("left"));
+		browser.screenshot(OUTPUT.resolve("tus-phone.png"));
+		browser.online();
+		parallel.findElement(By.cssSelector("button.cancel")).click();
+		browser.waitUntil("the cancelled upload deleted",
+				() -> parallel.findElement(By.cssSelector(".transfer-state")).getText().contains("deleted"));
 
 		browser.viewport(1280, 820, 1, false);
 		browser.logout();

@@ -120,6 +120,37 @@ class PagesIntegrationTests {
 	}
 
 	@Test
+	void tusPageWhenLoggedInThenTusJsClientFromThisServerAndItsSettingsInDataAttributes() throws Exception {
+		String page = this.mvc.perform(get("/tus").with(user("alice")))
+			.andExpect(status().isOk())
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+		assertThat(page)
+			.contains("data-endpoint=\"/api/tus\"", "data-uploads-url=\"/api/uploads\"", "data-chunk-size=\"1048576\"",
+					"data-parallel-uploads=\"3\"", "<span id=\"chunk-size-text\">1.00 MiB</span>",
+					"<script src=\"/vendor/tus-js-client/tus.min.js\"></script>",
+					"<script src=\"/js/tus-upload.js\"></script>", "<script src=\"/js/my-uploads.js\"></script>",
+					"id=\"my-uploads\"", "<meta name=\"_csrf_header\" content=\"X-CSRF-TOKEN\">", "id=\"tus-parts\"")
+			.contains("<a href=\"/tus\" aria-current=\"page\" data-nav=\"tus\" class=\"active\">Upload with tus</a>")
+			.containsPattern("data-spark-md5-url=\"/webjars/spark-md5/[0-9.]+/spark-md5.min.js\"")
+			.doesNotContain("http://", "https://", "<script>", "style=\"", "onclick", "onload");
+		this.mvc.perform(get("/tus").accept(MediaType.TEXT_HTML))
+			.andExpect(status().isFound())
+			.andExpect(header().string("Location", containsString("/login")));
+	}
+
+	@Test
+	void tusPageScriptsWhenRequestedThenServedWithTheLicence() throws Exception {
+		for (String path : new String[] { "/vendor/tus-js-client/tus.min.js", "/vendor/tus-js-client/LICENSE",
+				"/js/tus-upload.js" }) {
+			MvcResult result = this.mvc.perform(get(path).with(user("alice"))).andReturn();
+			assertThat(result.getResponse().getStatus()).as(path).isEqualTo(200);
+			assertThat(result.getResponse().getContentAsByteArray()).as(path).isNotEmpty();
+		}
+	}
+
+	@Test
 	void webjarsWhenVersionFreePathsThenServedWithoutLogin() throws Exception {
 		for (String path : new String[] { "/webjars/jquery/jquery.min.js",
 				"/webjars/blueimp-file-upload/js/vendor/jquery.ui.widget.js",
