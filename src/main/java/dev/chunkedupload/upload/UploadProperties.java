@@ -32,9 +32,9 @@ import org.springframework.validation.annotation.Validated;
  * @param leaseDuration how long a writer holds an upload without renewing its lease; a
  * lease left by a dead instance is free again after this time
  * @param sweepInterval how often expired uploads are looked for
- * @param directIoBuffer with {@code fsync}, appended bytes are gathered in buffers of
- * this size (a multiple of 4 KB) and written with {@code O_DIRECT}, bypassing the page
- * cache; {@code 0} writes through the page cache instead
+ * @param directIoBuffer appended bytes are gathered in buffers of this size (a multiple
+ * of 4 KB) and written with {@code O_DIRECT}, bypassing the page cache; {@code 0} writes
+ * through the page cache instead
  */
 @Validated
 @ConfigurationProperties("chunked-upload")

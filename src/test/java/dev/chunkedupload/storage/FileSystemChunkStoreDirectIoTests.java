@@ -47,6 +47,19 @@ class FileSystemChunkStoreDirectIoTests {
 		}
 	}
 
+	@Test
+	void openForAppendWhenFsyncOffThenStillDirectAndBytesRight() throws IOException {
+		byte[] data = new byte[2 * BUFFER + 123];
+		new Random(11).nextBytes(data);
+		try (FileSystemChunkStore unsynced = new FileSystemChunkStore(this.root, false, 4 * 1024 * 1024, BUFFER);
+				ChunkWriter writer = unsynced.openForAppend("u.part", 0)) {
+			assertThat(writer.getClass().getSimpleName()).isEqualTo("DirectChunkWriter");
+			writer.write(data, 0, data.length);
+			writer.sync();
+		}
+		assertThat(Files.readAllBytes(this.root.resolve("u.part"))).isEqualTo(data);
+	}
+
 	@ParameterizedTest
 	@ValueSource(longs = { 1, 2, 3, 4, 5, 6, 7, 8 })
 	void chunksWhenRandomOffsetsAndPiecesThenFileHoldsExactlyTheBytes(long seed) throws IOException {
