@@ -25,7 +25,7 @@ Options (environment variable in brackets):
                            split: as keepalive, but curl reads chunk files cut before
                            the clock starts (no dd or FIFO: less client CPU on the
                            two cores the server shares); all: the three
-                           both                                [BENCH_CLIENT, both]
+                           both: percurl and keepalive          [BENCH_CLIENT, all]
   --auth basic|session     basic: HTTP Basic on every request (the protocol's way);
                            session: log in once with the form, then a session cookie
                            and CSRF header (diagnostic: no password check per chunk)
@@ -55,7 +55,7 @@ EOF
 
 fsync_modes=${BENCH_FSYNC:-both}
 runs=${BENCH_RUNS:-2}
-clients=${BENCH_CLIENT:-both}
+clients=${BENCH_CLIENT:-all}
 auth_mode=${BENCH_AUTH:-basic}
 size=${BENCH_SIZE:-1073741824}
 chunk=${BENCH_CHUNK:-8388608}
