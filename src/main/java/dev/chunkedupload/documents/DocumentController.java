@@ -4,12 +4,12 @@ import java.nio.charset.StandardCharsets;
 
 import jakarta.validation.Valid;
 
-import dev.chunkedupload.upload.Caller;
-import dev.chunkedupload.upload.UploadAlreadyAttachedException;
-import dev.chunkedupload.upload.UploadBusyException;
-import dev.chunkedupload.upload.UploadIncompleteException;
-import dev.chunkedupload.upload.UploadNotFoundException;
 import dev.chunkedupload.upload.UploadService;
+import dev.chunkedupload.upload.error.UploadAlreadyAttachedException;
+import dev.chunkedupload.upload.error.UploadBusyException;
+import dev.chunkedupload.upload.error.UploadIncompleteException;
+import dev.chunkedupload.upload.error.UploadNotFoundException;
+import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.web.StoredObjectResource;
 
 import org.springframework.core.io.Resource;

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.chunkedupload.forms.CompletedUpload;
-import dev.chunkedupload.upload.Caller;
-import dev.chunkedupload.upload.UploadAlreadyAttachedException;
-import dev.chunkedupload.upload.UploadAttachments;
+import dev.chunkedupload.upload.attach.UploadAttachments;
+import dev.chunkedupload.upload.error.UploadAlreadyAttachedException;
+import dev.chunkedupload.upload.model.Caller;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
@@ -43,8 +43,8 @@ class DocumentService {
 	 * @param owner the calling user
 	 * @param form a valid form
 	 * @return the new document
-	 * @throws dev.chunkedupload.upload.UploadAlreadyAttachedException if another record
-	 * took the upload meanwhile
+	 * @throws dev.chunkedupload.upload.error.UploadAlreadyAttachedException if another
+	 * record took the upload meanwhile
 	 */
 	Document create(String owner, DocumentForm form) {
 		CompletedUpload file = form.getFile();

@@ -1,8 +1,8 @@
 package dev.chunkedupload.forms;
 
-import dev.chunkedupload.upload.Upload;
-import dev.chunkedupload.upload.UploadAttachments;
-import dev.chunkedupload.upload.UploadStatus;
+import dev.chunkedupload.upload.attach.UploadAttachments;
+import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.UploadStatus;
 
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.core.Authentication;
@@ -43,7 +43,7 @@ class CompletedUploadConverter implements Converter<String, CompletedUpload> {
 		if (authentication == null || !authentication.isAuthenticated()) {
 			return CompletedUpload.notFound(id);
 		}
-		Upload upload = this.attachments.findOwn(authentication.getName(), id).orElse(null);
+		ChunkedUpload upload = this.attachments.findOwn(authentication.getName(), id).orElse(null);
 		if (upload == null || upload.getStatus() == UploadStatus.ABORTED) {
 			return CompletedUpload.notFound(id);
 		}

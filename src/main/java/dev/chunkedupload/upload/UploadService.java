@@ -1,67 +1,66 @@
 package dev.chunkedupload.upload;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.chunkedupload.storage.ChunkStore;
-import dev.chunkedupload.storage.ChunkStore.StoredObject;
-import dev.chunkedupload.storage.ChunkWriter;
+import dev.chunkedupload.storage.StoredObject;
 import dev.chunkedupload.storage.StoredObjectNotFoundException;
+import dev.chunkedupload.upload.concat.UploadConcatenation;
+import dev.chunkedupload.upload.error.LengthMismatchException;
+import dev.chunkedupload.upload.error.OffsetMismatchException;
+import dev.chunkedupload.upload.error.UploadNotFoundException;
+import dev.chunkedupload.upload.error.UploadTooLargeException;
+import dev.chunkedupload.upload.lease.Lease;
+import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.model.Caller;
+import dev.chunkedupload.upload.model.Chunk;
+import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.SafeFileName;
+import dev.chunkedupload.upload.model.UploadDetails;
+import dev.chunkedupload.upload.model.UploadIds;
+import dev.chunkedupload.upload.model.UploadProperties;
+import dev.chunkedupload.upload.model.UploadProtocol;
+import dev.chunkedupload.upload.model.UploadRepository;
+import dev.chunkedupload.upload.model.UploadStatus;
+import dev.chunkedupload.upload.write.StorageService;
 
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 
 /**
- * Every protocol's way into the core. The write path follows one order: load (owned by
- * the caller), take the lease, reload and check state and offset, stream into storage
- * while hashing, make the bytes durable, then record the new offset and hash state and
- * release the lease in one short transaction. No transaction is open while bytes flow.
+ * Every protocol's way into the core for uploads whose bytes arrive in order, and the
+ * protocol-neutral operations on any upload (status, listing, content, deletion). The
+ * write path follows one order: load (owned by the caller), take the lease, reload and
+ * check state and offset, then {@link StorageService} streams into storage while hashing,
+ * makes the bytes durable and records the new offset and hash state, releasing the lease
+ * in one short transaction. No transaction is open while bytes flow.
  */
 @Service
 public class UploadService {
 
 	private static final Logger logger = LoggerFactory.getLogger(UploadService.class);
 
-	private static final SecureRandom random = new SecureRandom();
-
-	/** Buffers per chunk in flight between reading and hashing. */
-	private static final int HASH_BUFFERS = 4;
-
 	private final UploadRepository repository;
 
-	private final ChunkStore store;
+	private final StorageService storage;
 
-	private final UploadLease lease;
+	private final Leases leases;
 
 	private final UploadProperties properties;
 
 	private final Clock clock;
 
-	private final Executor hashExecutor;
-
-	UploadService(UploadRepository repository, ChunkStore store, UploadLease lease, UploadProperties properties,
-			Clock clock, @Qualifier(UploadConfiguration.HASH_EXECUTOR) Executor hashExecutor) {
+	UploadService(UploadRepository repository, StorageService storage, Leases leases, UploadConcatenation concatenation,
+			UploadProperties properties, Clock clock) {
 		this.repository = repository;
-		this.store = store;
-		this.lease = lease;
+		this.storage = storage;
+		this.leases = leases;
 		this.properties = properties;
 		this.clock = clock;
-		this.hashExecutor = hashExecutor;
-		RunningMd5.logImplementation();
 	}
 
 	/**
@@ -74,22 +73,43 @@ public class UploadService {
 	 * @param body the bytes
 	 * @return the upload after the chunk
 	 */
-	public Upload start(String owner, UploadProtocol protocol, String filename, Chunk chunk, InputStream body) {
+	public ChunkedUpload start(String owner, UploadProtocol protocol, String filename, Chunk chunk, InputStream body) {
+		return create(owner, protocol, new UploadDetails(filename, null, null, null), chunk, body);
+	}
+
+	/**
+	 * Create an upload that the client describes (media type, metadata, concatenation
+	 * role), with its first bytes, which may be none. A refused first chunk leaves
+	 * neither a row nor a file behind.
+	 * @param owner the creating user
+	 * @param protocol the protocol that creates it
+	 * @param details what the client says about the upload (the file name is sanitised
+	 * here)
+	 * @param chunk what the client says about the first bytes
+	 * @param body the first bytes
+	 * @return the upload after them
+	 */
+	public ChunkedUpload create(String owner, UploadProtocol protocol, UploadDetails details, Chunk chunk,
+			InputStream body) {
 		if (chunk.offset() != 0) {
 			throw new OffsetMismatchException(0, chunk.offset());
 		}
 		checkLimits(chunk);
 		Instant now = this.clock.instant();
-		String id = newId();
-		String token = this.lease.newToken();
-		Upload upload = this.repository.save(Upload.leased(id, owner, protocol, SafeFileName.of(filename),
-				chunk.total(), storageKey(this.properties.partialPath(), now, id), now, this.properties.expiration(),
-				token, this.lease.duration()));
-		try (UploadLease.Held held = this.lease.adopt(id, token)) {
-			return write(upload, chunk, body, held);
+		String id = UploadIds.next();
+		String token = this.leases.newToken();
+		ChunkedUpload leased = ChunkedUpload.leased(id, owner, protocol, SafeFileName.of(details.filename()),
+				chunk.total(), this.properties.partialKey(now, id), now, this.properties.expiration(), token,
+				this.leases.duration());
+		if (details.contentType() != null || details.clientMetadata() != null || details.concatRole() != null) {
+			leased.describe(details);
+		}
+		ChunkedUpload upload = this.repository.save(leased);
+		try (Lease held = this.leases.adopt(id, token)) {
+			return this.storage.append(upload, chunk, body, held);
 		}
 		catch (RuntimeException ex) {
-			discard(upload);
+			discardRefused(upload);
 			throw ex;
 		}
 	}
@@ -102,28 +122,82 @@ public class UploadService {
 	 * @param body the bytes
 	 * @return the upload after the chunk
 	 */
-	public Upload append(String owner, String uploadId, Chunk chunk, InputStream body) {
+	public ChunkedUpload append(String owner, String uploadId, Chunk chunk, InputStream body) {
 		// A first look without the lease: a chunk that cannot fit is refused without
 		// taking the lease away from a writer that may be about to send the right one.
-		Upload current = load(owner, uploadId);
+		ChunkedUpload current = load(owner, uploadId);
 		checkLimits(chunk);
 		checkAppendable(current, chunk);
-		try (UploadLease.Held held = this.lease.acquire(uploadId)) {
-			Upload upload = load(owner, uploadId);
+		try (Lease held = this.leases.acquire(uploadId)) {
+			ChunkedUpload upload = load(owner, uploadId);
 			checkAppendable(upload, chunk);
-			return write(upload, chunk, body, held);
+			return this.storage.append(upload, chunk, body, held);
 		}
 	}
 
-	private void checkAppendable(Upload upload, Chunk chunk) {
-		requireWritable(upload);
-		if (chunk.offset() != upload.getOffset()) {
-			throw new OffsetMismatchException(upload.getOffset(), chunk.offset());
+	/**
+	 * Create an upload with a first body of any length, stored in chunks of at most
+	 * {@code max-chunk-size}, each durable and recorded before the next (see
+	 * {@link #appendAll}).
+	 * @param owner the creating user
+	 * @param protocol the protocol that creates it
+	 * @param details what the client says about the upload
+	 * @param chunk what the client says about the first bytes
+	 * @param body the first bytes
+	 * @return the upload after them
+	 */
+	public ChunkedUpload createWithBody(String owner, UploadProtocol protocol, UploadDetails details, Chunk chunk,
+			LongBody body) {
+		ChunkedUpload upload = create(owner, protocol, details, chunk, body.nextPiece(maxChunkSize()));
+		return appendRest(owner, upload, chunk.keepPartial(), body);
+	}
+
+	/**
+	 * Add a body of any length at the upload's offset, in chunks of at most
+	 * {@code max-chunk-size}, each durable and recorded before the next, for clients that
+	 * send the rest of a file in one request (tus-js-client's default chunk size is
+	 * unlimited). Whether bytes of a body that breaks off are kept is
+	 * {@code chunk.keepPartial()}.
+	 * @param owner the calling user, who must own the upload
+	 * @param uploadId the upload
+	 * @param chunk what the client says about the bytes
+	 * @param body the bytes
+	 * @return the upload after them
+	 */
+	public ChunkedUpload appendAll(String owner, String uploadId, Chunk chunk, LongBody body) {
+		ChunkedUpload upload = append(owner, uploadId, chunk, body.nextPiece(maxChunkSize()));
+		return appendRest(owner, upload, chunk.keepPartial(), body);
+	}
+
+	private ChunkedUpload appendRest(String owner, ChunkedUpload upload, boolean keepPartial, LongBody body) {
+		ChunkedUpload current = upload;
+		while (body.hasMorePieces()) {
+			current = append(owner, current.getId(), new Chunk(current.getOffset(), null, null, false, keepPartial),
+					body.nextPiece(maxChunkSize()));
 		}
-		Long total = upload.getTotalLength().orElse(null);
-		if (chunk.total() != null && total != null && !chunk.total().equals(total)) {
-			throw new LengthMismatchException(
-					"The total length changed from " + total + " to " + chunk.total() + " bytes");
+		return current;
+	}
+
+	private long maxChunkSize() {
+		return this.properties.maxChunkSize().toBytes();
+	}
+
+	/**
+	 * Fix the total length of an upload created without one (tus's deferred length),
+	 * before the bytes that come with the declaration are appended. Declaring the length
+	 * it already has does nothing.
+	 * @param owner the calling user, who must own the upload
+	 * @param uploadId the upload
+	 * @param offset where the client believes the upload stands; it must
+	 * @param total the total length
+	 * @return the upload with its length
+	 */
+	public ChunkedUpload declareLength(String owner, String uploadId, long offset, long total) {
+		checkDeclarable(load(owner, uploadId), offset, total);
+		try (Lease held = this.leases.acquire(uploadId)) {
+			ChunkedUpload upload = load(owner, uploadId);
+			checkDeclarable(upload, offset, total);
+			return this.leases.record(held, (current) -> current.declareLength(total));
 		}
 	}
 
@@ -137,38 +211,18 @@ public class UploadService {
 	 * check
 	 * @return the completed upload
 	 */
-	public Upload complete(String owner, String uploadId, String expectedMd5) {
-		Upload upload = load(owner, uploadId);
+	public ChunkedUpload complete(String owner, String uploadId, String expectedMd5) {
+		ChunkedUpload upload = load(owner, uploadId);
 		if (upload.getStatus() == UploadStatus.COMPLETE) {
 			return alreadyComplete(upload, expectedMd5);
 		}
-		try (UploadLease.Held held = this.lease.acquire(uploadId)) {
+		try (Lease held = this.leases.acquire(uploadId)) {
 			upload = load(owner, uploadId);
 			if (upload.getStatus() == UploadStatus.COMPLETE) {
 				return alreadyComplete(upload, expectedMd5);
 			}
 			requireWritable(upload);
-			if (upload.getTotalLength().isPresent() && upload.getOffset() < upload.getTotalLength().get()) {
-				throw new UploadIncompleteException(upload.getOffset(), upload.getTotalLength().get());
-			}
-			String md5 = RunningMd5.hexDigest(upload.getHashState());
-			if (expectedMd5 != null && !md5.equals(expectedMd5.toLowerCase(Locale.ROOT))) {
-				throw new ChecksumMismatchException(expectedMd5, md5);
-			}
-			String partialKey = upload.getStorageKey();
-			String finalKey = storageKey(this.properties.completePath(), upload.getCreatedAt(), uploadId);
-			if (this.store.exists(partialKey)) {
-				// A writer that died mid-chunk may have left bytes past the recorded
-				// offset.
-				try (ChunkWriter writer = this.store.openForAppend(partialKey, upload.getOffset())) {
-					writer.sync();
-				}
-			}
-			this.store.promote(partialKey, finalKey);
-			Instant now = this.clock.instant();
-			Upload completed = record(held, (current) -> current.complete(finalKey, md5, now));
-			logger.info("Upload {} of {} complete: {} bytes, md5 {}", uploadId, owner, completed.getOffset(), md5);
-			return completed;
+			return this.storage.complete(upload, held, expectedMd5);
 		}
 	}
 
@@ -178,7 +232,7 @@ public class UploadService {
 	 * @param upload the upload
 	 * @return its status at this moment
 	 */
-	public UploadStatus statusOf(Upload upload) {
+	public UploadStatus statusOf(ChunkedUpload upload) {
 		return upload.isExpiredAt(this.clock.instant()) ? UploadStatus.EXPIRED : upload.getStatus();
 	}
 
@@ -190,7 +244,7 @@ public class UploadService {
 	 * @throws UploadNotFoundException if there is none or it belongs to another user and
 	 * the caller is no administrator
 	 */
-	public Upload get(Caller caller, String uploadId) {
+	public ChunkedUpload get(Caller caller, String uploadId) {
 		return this.repository.findById(uploadId)
 			.filter(caller::canSee)
 			.orElseThrow(() -> new UploadNotFoundException(uploadId));
@@ -202,8 +256,8 @@ public class UploadService {
 	 * @param uploadId the upload
 	 * @return the upload
 	 */
-	public Upload getOwn(String owner, String uploadId) {
-		Upload upload = load(owner, uploadId);
+	public ChunkedUpload getOwn(String owner, String uploadId) {
+		ChunkedUpload upload = load(owner, uploadId);
 		if (upload.getStatus() == UploadStatus.ABORTED) {
 			throw new UploadNotFoundException(uploadId);
 		}
@@ -216,7 +270,7 @@ public class UploadService {
 	 * @param everyone whether an administrator wants every user's uploads
 	 * @return the uploads
 	 */
-	public List<Upload> list(Caller caller, boolean everyone) {
+	public List<ChunkedUpload> list(Caller caller, boolean everyone) {
 		if (everyone && caller.admin()) {
 			return this.repository.findAllByOrderByCreatedAtDesc();
 		}
@@ -230,12 +284,12 @@ public class UploadService {
 	 * @return the upload and its stored bytes
 	 */
 	public Content content(Caller caller, String uploadId) {
-		Upload upload = get(caller, uploadId);
+		ChunkedUpload upload = get(caller, uploadId);
 		if (upload.getStatus() != UploadStatus.COMPLETE) {
 			throw new UploadNotFoundException(uploadId);
 		}
 		try {
-			return new Content(upload, this.store.open(upload.getStorageKey()));
+			return new Content(upload, this.storage.open(upload));
 		}
 		catch (StoredObjectNotFoundException ex) {
 			throw new UploadNotFoundException(uploadId);
@@ -250,102 +304,29 @@ public class UploadService {
 	 */
 	public void delete(Caller caller, String uploadId) {
 		get(caller, uploadId);
-		try (UploadLease.Held held = this.lease.acquire(uploadId)) {
-			Upload upload = get(caller, uploadId);
+		try (Lease held = this.leases.acquire(uploadId)) {
+			ChunkedUpload upload = get(caller, uploadId);
 			if (upload.getStatus() == UploadStatus.ABORTED) {
 				return;
 			}
-			this.store.delete(upload.getStorageKey());
-			Instant now = this.clock.instant();
-			record(held, (current) -> current.abort(now));
+			this.storage.abort(upload, held);
 			logger.info("Upload {} of {} deleted by {}", uploadId, upload.getOwner(), caller.name());
 		}
 	}
 
-	/**
-	 * Mark incomplete uploads idle past their expiry as expired and delete their bytes.
-	 * Safe to run on several instances at once: each upload is handled under its lease,
-	 * and one that is being written is left for the next run.
-	 * @param batchSize how many uploads to look at per query
-	 * @return how many uploads were expired
-	 */
-	public int expireIdleUploads(int batchSize) {
-		Instant now = this.clock.instant();
-		Instant afterExpires = Instant.EPOCH;
-		String afterId = "";
-		int expired = 0;
-		while (true) {
-			List<Upload> batch = this.repository.findExpired(now, afterExpires, afterId, Limit.of(batchSize));
-			for (Upload candidate : batch) {
-				if (expire(candidate.getId())) {
-					expired++;
-				}
-			}
-			if (batch.size() < batchSize) {
-				return expired;
-			}
-			Upload last = batch.get(batch.size() - 1);
-			afterExpires = last.getExpiresAt().orElseThrow();
-			afterId = last.getId();
+	private void checkAppendable(ChunkedUpload upload, Chunk chunk) {
+		requireWritable(upload);
+		if (chunk.offset() != upload.getOffset()) {
+			throw new OffsetMismatchException(upload.getOffset(), chunk.offset());
+		}
+		Long total = upload.getTotalLength().orElse(null);
+		if (chunk.total() != null && total != null && !chunk.total().equals(total)) {
+			throw new LengthMismatchException(
+					"The total length changed from " + total + " to " + chunk.total() + " bytes");
 		}
 	}
 
-	/**
-	 * Create an upload that the client describes (media type, metadata, concatenation
-	 * role), with its first bytes, which may be none. As with {@link #start}, a refused
-	 * first chunk leaves neither a row nor a file behind.
-	 * @param owner the creating user
-	 * @param protocol the protocol that creates it
-	 * @param details what the client says about the upload (the file name is sanitised
-	 * here)
-	 * @param chunk what the client says about the first bytes
-	 * @param body the first bytes
-	 * @return the upload after them
-	 */
-	public Upload create(String owner, UploadProtocol protocol, UploadDetails details, Chunk chunk, InputStream body) {
-		if (chunk.offset() != 0) {
-			throw new OffsetMismatchException(0, chunk.offset());
-		}
-		checkLimits(chunk);
-		Instant now = this.clock.instant();
-		String id = newId();
-		String token = this.lease.newToken();
-		Upload leased = Upload.leased(id, owner, protocol, SafeFileName.of(details.filename()), chunk.total(),
-				storageKey(this.properties.partialPath(), now, id), now, this.properties.expiration(), token,
-				this.lease.duration());
-		leased.describe(details);
-		Upload upload = this.repository.save(leased);
-		try (UploadLease.Held held = this.lease.adopt(id, token)) {
-			return write(upload, chunk, body, held);
-		}
-		catch (RuntimeException ex) {
-			discard(upload);
-			throw ex;
-		}
-	}
-
-	/**
-	 * Fix the total length of an upload created without one (tus's deferred length),
-	 * before the bytes that come with the declaration are appended. Declaring the length
-	 * it already has does nothing.
-	 * @param owner the calling user, who must own the upload
-	 * @param uploadId the upload
-	 * @param offset where the client believes the upload stands; it must
-	 * @param total the total length
-	 * @return the upload with its length
-	 * @throws InvalidUploadRequestException if the upload has another length or already
-	 * more bytes
-	 */
-	public Upload declareLength(String owner, String uploadId, long offset, long total) {
-		checkDeclarable(load(owner, uploadId), offset, total);
-		try (UploadLease.Held held = this.lease.acquire(uploadId)) {
-			Upload upload = load(owner, uploadId);
-			checkDeclarable(upload, offset, total);
-			return record(held, (current) -> current.declareLength(total));
-		}
-	}
-
-	private void checkDeclarable(Upload upload, long offset, long total) {
+	private void checkDeclarable(ChunkedUpload upload, long offset, long total) {
 		requireWritable(upload);
 		if (offset != upload.getOffset()) {
 			throw new OffsetMismatchException(upload.getOffset(), offset);
@@ -355,244 +336,33 @@ public class UploadService {
 		}
 	}
 
-	/**
-	 * Change an upload in one short transaction, valid only while the lease is still
-	 * held; releases it. For the other services of the core that write under a lease.
-	 */
-	Upload recordUnderLease(UploadLease.Held held, Consumer<Upload> change) {
-		return record(held, change);
+	/** Refuse what the headers already show to be too large, before a byte is read. */
+	private void checkLimits(Chunk chunk) {
+		chunk.checkAgainst(this.properties.maxBytes().toBytes(), this.properties.maxChunkSize().toBytes());
 	}
 
-	/**
-	 * Fail unless the upload takes bytes now (uploading and not expired), for the other
-	 * services of the core.
-	 */
-	void requireWritableNow(Upload upload) {
-		requireWritable(upload);
-	}
-
-	private boolean expire(String uploadId) {
-		try (UploadLease.Held held = this.lease.acquire(uploadId)) {
-			Upload upload = this.repository.findById(uploadId).orElse(null);
-			Instant now = this.clock.instant();
-			if (upload == null || upload.getStatus() != UploadStatus.UPLOADING || !upload.isExpiredAt(now)) {
-				return false;
-			}
-			// Bytes first: if we die in between, the row still says UPLOADING and the
-			// next
-			// sweep finishes the job; the reverse order could leave bytes nobody owns.
-			this.store.delete(upload.getStorageKey());
-			record(held, Upload::expire);
-			logger.info("Upload {} of {} expired at {}", uploadId, upload.getOwner(),
-					upload.getExpiresAt().orElse(now));
-			return true;
-		}
-		catch (UploadBusyException ex) {
-			return false;
-		}
-	}
-
-	private Upload alreadyComplete(Upload upload, String expectedMd5) {
-		String md5 = upload.getMd5().orElseThrow();
-		if (expectedMd5 != null && !md5.equals(expectedMd5.toLowerCase(Locale.ROOT))) {
-			throw new ChecksumMismatchException(expectedMd5, md5);
-		}
+	private ChunkedUpload alreadyComplete(ChunkedUpload upload, String expectedMd5) {
+		StorageService.requireMd5(expectedMd5, upload.getMd5().orElseThrow());
 		return upload;
 	}
 
-	private Upload write(Upload upload, Chunk chunk, InputStream body, UploadLease.Held held) {
-		long start = upload.getOffset();
-		Long total = (chunk.total() != null) ? chunk.total() : upload.getTotalLength().orElse(null);
-		long written = 0;
-		long kept = start;
-		try (ChunkWriter writer = this.store.openForAppend(upload.getStorageKey(), start);
-				PipelinedHasher hasher = new PipelinedHasher(RunningMd5.restore(upload.getHashState()), HASH_BUFFERS,
-						(int) this.properties.bufferSize().toBytes(), this.hashExecutor)) {
-			while (true) {
-				byte[] buffer = hasher.take();
-				int n;
-				try {
-					n = fill(body, buffer);
-				}
-				catch (BrokenBody ex) {
-					if (chunk.keepPartial() && ex.filled > 0) {
-						// The bytes that arrived before the break are kept like any
-						// other.
-						checkRoom(chunk, total, start, written + ex.filled);
-						writer.write(buffer, 0, ex.filled);
-						hasher.hash(buffer, ex.filled);
-						written += ex.filled;
-					}
-					else {
-						hasher.giveBack(buffer);
-					}
-					if (chunk.keepPartial() && written > 0) {
-						writer.sync();
-						long arrived = written;
-						byte[] state = hasher.finish().saveState();
-						record(held, (current) -> current.append(arrived, state, false, this.clock.instant(),
-								this.properties.expiration()));
-						kept = start + written;
-					}
-					throw new ChunkInterruptedException(
-							"The request body ended early after " + written + " bytes of this chunk", ex.getCause());
-				}
-				if (n == 0) {
-					hasher.giveBack(buffer);
-					break;
-				}
-				checkRoom(chunk, total, start, written + n);
-				writer.write(buffer, 0, n);
-				hasher.hash(buffer, n);
-				written += n;
-				held.renewIfDue();
-			}
-			if (chunk.length() != null && written != chunk.length()) {
-				throw new LengthMismatchException(
-						"The chunk has " + written + " bytes but its range says " + chunk.length());
-			}
-			writer.sync();
-			long length = written;
-			byte[] state = hasher.finish().saveState();
-			Instant now = this.clock.instant();
-			return record(held,
-					(current) -> current.append(length, state, chunk.last(), now, this.properties.expiration()));
-		}
-		catch (RuntimeException ex) {
-			cutBack(upload.getStorageKey(), kept);
-			throw ex;
-		}
+	private void requireWritable(ChunkedUpload upload) {
+		upload.requireWritableAt(this.clock.instant());
 	}
 
-	/**
-	 * Enforce every limit while the bytes stream, so no lie in a header gets around one.
-	 */
-	private void checkRoom(Chunk chunk, Long total, long start, long received) {
-		if (chunk.length() != null && received > chunk.length()) {
-			throw new LengthMismatchException("The chunk is longer than its range says (" + chunk.length() + " bytes)");
-		}
-		if (received > this.properties.maxChunkSize().toBytes()) {
-			throw new ChunkTooLargeException(this.properties.maxChunkSize().toBytes());
-		}
-		if (total != null && start + received > total) {
-			throw new LengthMismatchException("Bytes past the upload's total length of " + total + " bytes");
-		}
-		if (start + received > this.properties.maxBytes().toBytes()) {
-			throw new UploadTooLargeException(this.properties.maxBytes().toBytes());
-		}
-	}
-
-	/** Refuse what the headers already show to be too large, before a byte is read. */
-	private void checkLimits(Chunk chunk) {
-		long maxBytes = this.properties.maxBytes().toBytes();
-		if (chunk.total() != null && chunk.total() > maxBytes) {
-			throw new UploadTooLargeException(maxBytes);
-		}
-		if (chunk.length() != null) {
-			if (chunk.length() > this.properties.maxChunkSize().toBytes()) {
-				throw new ChunkTooLargeException(this.properties.maxChunkSize().toBytes());
-			}
-			if (chunk.total() != null && chunk.end() > chunk.total()) {
-				throw new LengthMismatchException(
-						"The chunk ends past the total length of " + chunk.total() + " bytes");
-			}
-			if (chunk.end() > maxBytes) {
-				throw new UploadTooLargeException(maxBytes);
-			}
-		}
-	}
-
-	private void requireWritable(Upload upload) {
-		switch (upload.getStatus()) {
-			case UPLOADING -> {
-				if (upload.isExpiredAt(this.clock.instant())) {
-					throw new UploadExpiredException(upload.getId());
-				}
-			}
-			case COMPLETE -> throw new UploadAlreadyCompleteException(upload.getId());
-			case EXPIRED -> throw new UploadExpiredException(upload.getId());
-			case ABORTED -> throw new UploadNotFoundException(upload.getId());
-		}
-	}
-
-	private Upload load(String owner, String uploadId) {
+	private ChunkedUpload load(String owner, String uploadId) {
 		return this.repository.findByIdAndOwner(uploadId, owner)
 			.orElseThrow(() -> new UploadNotFoundException(uploadId));
 	}
 
-	private Upload record(UploadLease.Held held, Consumer<Upload> change) {
-		return this.lease.record(held, change);
-	}
-
-	/**
-	 * Remove the bytes of a refused chunk now rather than at the next write, so the
-	 * stored file never holds more than was acknowledged for longer than a failed
-	 * request.
-	 */
-	private void cutBack(String key, long offset) {
+	private void discardRefused(ChunkedUpload upload) {
 		try {
-			this.store.openForAppend(key, offset).close();
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not cut {} back to {}; the next write does it", key, offset, ex);
-		}
-	}
-
-	private void discard(Upload upload) {
-		try {
-			this.store.delete(upload.getStorageKey());
+			this.storage.discard(upload);
 			this.repository.deleteById(upload.getId());
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not remove refused upload {}", upload.getId(), ex);
 		}
-	}
-
-	private static int fill(InputStream in, byte[] buffer) throws BrokenBody {
-		int filled = 0;
-		while (filled < buffer.length) {
-			int n;
-			try {
-				n = in.read(buffer, filled, buffer.length - filled);
-			}
-			catch (IOException ex) {
-				throw new BrokenBody(filled, ex);
-			}
-			if (n < 0) {
-				break;
-			}
-			filled += n;
-		}
-		return filled;
-	}
-
-	/**
-	 * The request body broke off; {@code filled} bytes of the buffer arrived before it
-	 * did, which a chunk that keeps partial bytes must not lose.
-	 */
-	private static final class BrokenBody extends Exception {
-
-		private final int filled;
-
-		BrokenBody(int filled, IOException cause) {
-			super(cause);
-			this.filled = filled;
-		}
-
-	}
-
-	static String storageKey(String pattern, Instant date, String uploadId) {
-		ZonedDateTime utc = date.atZone(ZoneOffset.UTC);
-		return pattern.replace("{yyyy}", String.format("%04d", utc.getYear()))
-			.replace("{MM}", String.format("%02d", utc.getMonthValue()))
-			.replace("{dd}", String.format("%02d", utc.getDayOfMonth()))
-			.replace("{upload_id}", uploadId);
-	}
-
-	private static String newId() {
-		byte[] bytes = new byte[16];
-		random.nextBytes(bytes);
-		return HexFormat.of().formatHex(bytes);
 	}
 
 	/**
@@ -601,7 +371,7 @@ public class UploadService {
 	 * @param upload the upload
 	 * @param object its stored bytes
 	 */
-	public record Content(Upload upload, StoredObject object) {
+	public record Content(ChunkedUpload upload, StoredObject object) {
 
 	}
 

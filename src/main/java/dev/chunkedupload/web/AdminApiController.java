@@ -2,7 +2,7 @@ package dev.chunkedupload.web;
 
 import java.util.Map;
 
-import dev.chunkedupload.upload.UploadService;
+import dev.chunkedupload.upload.UploadSweeper;
 
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -15,10 +15,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/admin")
 class AdminApiController {
 
-	private final UploadService uploads;
+	private final UploadSweeper sweeper;
 
-	AdminApiController(UploadService uploads) {
-		this.uploads = uploads;
+	AdminApiController(UploadSweeper sweeper) {
+		this.sweeper = sweeper;
 	}
 
 	/**
@@ -27,7 +27,7 @@ class AdminApiController {
 	 */
 	@PostMapping("/sweep")
 	Map<String, Integer> sweep() {
-		return Map.of("expired", this.uploads.expireIdleUploads(AdminUploadsController.SWEEP_BATCH_SIZE));
+		return Map.of("expired", this.sweeper.expireIdleUploads(AdminUploadsController.SWEEP_BATCH_SIZE));
 	}
 
 }

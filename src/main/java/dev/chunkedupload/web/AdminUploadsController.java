@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 
-import dev.chunkedupload.upload.Caller;
-import dev.chunkedupload.upload.Upload;
-import dev.chunkedupload.upload.UploadBusyException;
-import dev.chunkedupload.upload.UploadNotFoundException;
 import dev.chunkedupload.upload.UploadService;
-import dev.chunkedupload.upload.UploadStatus;
+import dev.chunkedupload.upload.UploadSweeper;
+import dev.chunkedupload.upload.error.UploadBusyException;
+import dev.chunkedupload.upload.error.UploadNotFoundException;
+import dev.chunkedupload.upload.model.Caller;
+import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.UploadStatus;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -42,10 +43,13 @@ class AdminUploadsController {
 
 	private final UploadService uploads;
 
+	private final UploadSweeper sweeper;
+
 	private final int maxRows;
 
-	AdminUploadsController(UploadService uploads, PagesProperties properties) {
+	AdminUploadsController(UploadService uploads, UploadSweeper sweeper, PagesProperties properties) {
 		this.uploads = uploads;
+		this.sweeper = sweeper;
 		this.maxRows = properties.adminPageRows();
 	}
 
@@ -53,10 +57,10 @@ class AdminUploadsController {
 	String list(@RequestParam(defaultValue = "") String user, @RequestParam(defaultValue = "") String status,
 			Authentication authentication, Model model) {
 		String selectedStatus = STATUSES.contains(status) ? status : "";
-		List<Upload> all = this.uploads.list(UploadsController.caller(authentication), true);
+		List<ChunkedUpload> all = this.uploads.list(UploadsController.caller(authentication), true);
 		TreeSet<String> owners = new TreeSet<>();
 		all.forEach((upload) -> owners.add(upload.getOwner()));
-		List<Upload> ofUser = all.stream()
+		List<ChunkedUpload> ofUser = all.stream()
 			.filter((upload) -> user.isEmpty() || upload.getOwner().equals(user))
 			.toList();
 		List<Row> matching = ofUser.stream()
@@ -80,7 +84,7 @@ class AdminUploadsController {
 			RedirectAttributes redirect) {
 		Caller caller = UploadsController.caller(authentication);
 		try {
-			Upload upload = this.uploads.get(caller, uploadId);
+			ChunkedUpload upload = this.uploads.get(caller, uploadId);
 			this.uploads.delete(caller, uploadId);
 			redirect.addFlashAttribute("message",
 					"Deleted " + upload.getFilename() + " of " + upload.getOwner() + " (" + uploadId + ").");
@@ -98,7 +102,7 @@ class AdminUploadsController {
 	@PostMapping("/sweep")
 	String sweep(@RequestParam(defaultValue = "") String user, @RequestParam(defaultValue = "") String status,
 			RedirectAttributes redirect) {
-		int expired = this.uploads.expireIdleUploads(SWEEP_BATCH_SIZE);
+		int expired = this.sweeper.expireIdleUploads(SWEEP_BATCH_SIZE);
 		redirect.addFlashAttribute("message", "Expiry sweep done: " + expired
 				+ ((expired == 1) ? " upload" : " uploads") + " expired and their bytes deleted.");
 		return backTo(user, status, redirect);
@@ -144,7 +148,7 @@ class AdminUploadsController {
 			String md5, String created, String createdText, String lastActivity, String lastActivityText,
 			boolean downloadable, boolean deletable) {
 
-		static Row of(Upload upload, UploadStatus status) {
+		static Row of(ChunkedUpload upload, UploadStatus status) {
 			String name = status.name().toLowerCase(Locale.ROOT);
 			Long total = upload.getTotalLength().orElse(null);
 			String progress = (status == UploadStatus.UPLOADING)
@@ -173,13 +177,13 @@ class AdminUploadsController {
 	record Totals(long bytesStored, String bytesStoredText, long complete, long inProgress, long expired,
 			long awaitingSweep) {
 
-		static Totals of(List<Upload> uploads, UploadService service) {
+		static Totals of(List<ChunkedUpload> uploads, UploadService service) {
 			long bytes = 0;
 			long complete = 0;
 			long inProgress = 0;
 			long expired = 0;
 			long awaitingSweep = 0;
-			for (Upload upload : uploads) {
+			for (ChunkedUpload upload : uploads) {
 				UploadStatus now = service.statusOf(upload);
 				if (upload.getStatus() == UploadStatus.COMPLETE || upload.getStatus() == UploadStatus.UPLOADING) {
 					bytes += upload.getOffset();

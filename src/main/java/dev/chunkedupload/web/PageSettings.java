@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-import dev.chunkedupload.upload.UploadProperties;
+import dev.chunkedupload.upload.model.UploadProperties;
 
 import org.springframework.stereotype.Component;
 

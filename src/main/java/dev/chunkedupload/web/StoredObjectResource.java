@@ -2,7 +2,7 @@ package dev.chunkedupload.web;
 
 import java.io.InputStream;
 
-import dev.chunkedupload.storage.ChunkStore.StoredObject;
+import dev.chunkedupload.storage.StoredObject;
 
 import org.springframework.core.io.AbstractResource;
 

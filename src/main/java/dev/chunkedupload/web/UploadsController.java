@@ -8,10 +8,10 @@ import java.util.Locale;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import dev.chunkedupload.upload.Caller;
-import dev.chunkedupload.upload.Upload;
 import dev.chunkedupload.upload.UploadService;
-import dev.chunkedupload.upload.UploadStatus;
+import dev.chunkedupload.upload.model.Caller;
+import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.UploadStatus;
 
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
@@ -59,14 +59,14 @@ class UploadsController {
 
 	@GetMapping("/{uploadId}")
 	UploadView get(@PathVariable String uploadId, Authentication authentication) {
-		Upload upload = this.uploads.get(caller(authentication), uploadId);
+		ChunkedUpload upload = this.uploads.get(caller(authentication), uploadId);
 		return UploadView.of(upload, this.uploads.statusOf(upload));
 	}
 
 	@GetMapping("/{uploadId}/content")
 	ResponseEntity<Resource> content(@PathVariable String uploadId, Authentication authentication, WebRequest request) {
 		UploadService.Content content = this.uploads.content(caller(authentication), uploadId);
-		Upload upload = content.upload();
+		ChunkedUpload upload = content.upload();
 		String etag = "\"" + upload.getMd5().orElseThrow() + "\"";
 		if (request.checkNotModified(etag)) {
 			return null;
@@ -94,7 +94,7 @@ class UploadsController {
 	 * browser opens a download with the right program; always as an attachment, and
 	 * security's {@code nosniff} keeps the browser from guessing another type.
 	 */
-	private static MediaType mediaType(Upload upload) {
+	private static MediaType mediaType(ChunkedUpload upload) {
 		try {
 			return upload.getContentType().map(MediaType::parseMediaType).orElse(MediaType.APPLICATION_OCTET_STREAM);
 		}
@@ -128,7 +128,7 @@ class UploadsController {
 			@JsonProperty("last_activity") Instant lastActivity, Instant expires, Instant completed,
 			@JsonProperty("content_type") String contentType) {
 
-		static UploadView of(Upload upload, UploadStatus status) {
+		static UploadView of(ChunkedUpload upload, UploadStatus status) {
 			return new UploadView(upload.getId(), upload.getOwner(),
 					upload.getProtocol().name().toLowerCase(Locale.ROOT), upload.getFilename(),
 					upload.getTotalLength().orElse(null), upload.getOffset(), status.name().toLowerCase(Locale.ROOT),

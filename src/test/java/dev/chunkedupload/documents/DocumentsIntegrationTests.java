@@ -223,7 +223,7 @@ class DocumentsIntegrationTests {
 			.POST(BodyPublishers.ofString(form)));
 	}
 
-	/** Upload a whole file with the resumable protocol, chunks last to first. */
+	/** ChunkedUpload a whole file with the resumable protocol, chunks last to first. */
 	static String upload(HttpTestClient client, byte[] file, String name, int chunks) {
 		int chunkSize = Math.max(file.length / chunks, 1);
 		Response last = null;

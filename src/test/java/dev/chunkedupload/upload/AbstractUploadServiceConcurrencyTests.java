@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +27,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.chunkedupload.testsupport.CoreTestConfiguration;
+import dev.chunkedupload.testsupport.GatedInputStream;
+import dev.chunkedupload.upload.error.OffsetMismatchException;
+import dev.chunkedupload.upload.error.UploadBusyException;
+import dev.chunkedupload.upload.hash.ResumableMd5;
+import dev.chunkedupload.upload.model.Chunk;
+import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.UploadProtocol;
+import dev.chunkedupload.upload.model.UploadRepository;
+import dev.chunkedupload.upload.model.UploadStatus;
+
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase.Replace;
@@ -45,14 +54,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Two requests that send the same chunk of one upload at the same time, through the real
- * {@link UploadService}, lease, database and {@code FileSystemChunkStore}: exactly one of
- * them may write. Run once per supported database by the subclasses.
+ * {@link UploadService}, lease, database and {@code FileSystemUploadStore}: exactly one
+ * of them may write. Run once per supported database by the subclasses.
  */
 @DataJpaTest(showSql = false)
 @AutoConfigureTestDatabase(replace = Replace.NONE)
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
-@Import({ UploadService.class, UploadLease.class, UploadConfiguration.class })
-@EnableConfigurationProperties(UploadProperties.class)
+@Import(CoreTestConfiguration.class)
 @Timeout(60)
 abstract class AbstractUploadServiceConcurrencyTests {
 
@@ -97,7 +105,7 @@ abstract class AbstractUploadServiceConcurrencyTests {
 	@Test
 	void appendWhenSameChunkArrivesWhileItIsBeingWrittenThenOnlyOneRequestWrites() throws Exception {
 		byte[] head = randomBytes(1000);
-		Upload upload = this.service.start(OWNER, UploadProtocol.CHUNKED, "race.bin",
+		ChunkedUpload upload = this.service.start(OWNER, UploadProtocol.CHUNKED, "race.bin",
 				new Chunk(0, (long) head.length, null, false, false), new ByteArrayInputStream(head));
 		byte[] chunk = randomBytes(300_000);
 		Chunk range = new Chunk(head.length, (long) chunk.length, null, false, false);
@@ -106,17 +114,17 @@ abstract class AbstractUploadServiceConcurrencyTests {
 		CountDownLatch gate = new CountDownLatch(1);
 		List<GatedInputStream> bodies = List.of(new GatedInputStream(chunk, 4096, atGate, gate),
 				new GatedInputStream(chunk, 4096, atGate, gate));
-		CompletionService<Upload> requests = new ExecutorCompletionService<>(this.executor);
+		CompletionService<ChunkedUpload> requests = new ExecutorCompletionService<>(this.executor);
 		for (GatedInputStream body : bodies) {
 			requests.submit(append(start, upload.getId(), range, body));
 		}
 
 		start.countDown();
 		boolean oneWriting = atGate.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-		Future<Upload> firstDone = requests.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+		Future<ChunkedUpload> firstDone = requests.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
 		long bodiesAtGate = bodies.stream().filter(GatedInputStream::reachedGate).count();
 		gate.countDown();
-		Future<Upload> secondDone = requests.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+		Future<ChunkedUpload> secondDone = requests.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
 
 		assertThat(oneWriting).as("a request reached the middle of its body").isTrue();
 		assertThat(firstDone).as("a request that returned while the other was inside its body").isNotNull();
@@ -135,7 +143,7 @@ abstract class AbstractUploadServiceConcurrencyTests {
 	@Test
 	void appendWhenSameChunkIsSentAgainAfterItWasStoredThenOffsetMismatch() throws Exception {
 		byte[] head = randomBytes(1000);
-		Upload upload = this.service.start(OWNER, UploadProtocol.CHUNKED, "retry.bin",
+		ChunkedUpload upload = this.service.start(OWNER, UploadProtocol.CHUNKED, "retry.bin",
 				new Chunk(0, (long) head.length, null, false, false), new ByteArrayInputStream(head));
 		byte[] chunk = randomBytes(5000);
 		Chunk range = new Chunk(head.length, (long) chunk.length, null, false, false);
@@ -154,7 +162,7 @@ abstract class AbstractUploadServiceConcurrencyTests {
 	@Test
 	void appendWhenSameChunkRacesRepeatedlyThenEachChunkIsStoredOnce() throws Exception {
 		byte[] head = randomBytes(100);
-		Upload upload = this.service.start(OWNER, UploadProtocol.TUS, "races.bin",
+		ChunkedUpload upload = this.service.start(OWNER, UploadProtocol.TUS, "races.bin",
 				new Chunk(0, (long) head.length, null, false, false), new ByteArrayInputStream(head));
 		ByteArrayOutputStream expected = new ByteArrayOutputStream();
 		expected.write(head);
@@ -163,14 +171,14 @@ abstract class AbstractUploadServiceConcurrencyTests {
 			byte[] chunk = randomBytes(8192 + round);
 			Chunk range = new Chunk(expected.size(), (long) chunk.length, null, false, false);
 			CountDownLatch start = new CountDownLatch(1);
-			List<Future<Upload>> requests = List.of(
+			List<Future<ChunkedUpload>> requests = List.of(
 					this.executor.submit(append(start, upload.getId(), range, new ByteArrayInputStream(chunk))),
 					this.executor.submit(append(start, upload.getId(), range, new ByteArrayInputStream(chunk))));
 
 			start.countDown();
-			List<Upload> successes = new ArrayList<>();
+			List<ChunkedUpload> successes = new ArrayList<>();
 			List<Throwable> failures = new ArrayList<>();
-			for (Future<Upload> request : requests) {
+			for (Future<ChunkedUpload> request : requests) {
 				try {
 					successes.add(request.get(WAIT.toSeconds(), TimeUnit.SECONDS));
 				}
@@ -192,7 +200,7 @@ abstract class AbstractUploadServiceConcurrencyTests {
 		assertStoredOnce(upload.getId(), parts.toArray(byte[][]::new));
 	}
 
-	private Callable<Upload> append(CountDownLatch start, String uploadId, Chunk range, InputStream body) {
+	private Callable<ChunkedUpload> append(CountDownLatch start, String uploadId, Chunk range, InputStream body) {
 		return () -> {
 			if (!start.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
 				throw new IllegalStateException("Start gate not opened");
@@ -211,19 +219,19 @@ abstract class AbstractUploadServiceConcurrencyTests {
 		for (byte[] part : parts) {
 			expected.write(part);
 		}
-		Upload recorded = this.repository.findById(uploadId).orElseThrow();
+		ChunkedUpload recorded = this.repository.findById(uploadId).orElseThrow();
 		assertThat(recorded.getOffset()).isEqualTo(expected.size());
 		assertThat(Files.readAllBytes(dataDir.resolve(recorded.getStorageKey()))).isEqualTo(expected.toByteArray());
 		String md5 = md5(expected.toByteArray());
 		assertThat(ResumableMd5.restore(recorded.getHashState()).hexDigest()).isEqualTo(md5);
-		Upload completed = this.service.complete(OWNER, uploadId, md5);
+		ChunkedUpload completed = this.service.complete(OWNER, uploadId, md5);
 		assertThat(completed.getStatus()).isEqualTo(UploadStatus.COMPLETE);
 		assertThat(Files.readAllBytes(dataDir.resolve(completed.getStorageKey()))).isEqualTo(expected.toByteArray());
 	}
 
-	private static Throwable failure(Future<Upload> request) throws InterruptedException {
+	private static Throwable failure(Future<ChunkedUpload> request) throws InterruptedException {
 		try {
-			Upload upload = request.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			ChunkedUpload upload = request.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			throw new AssertionError("Expected the request to fail, but it wrote up to " + upload.getOffset());
 		}
 		catch (ExecutionException ex) {
@@ -238,80 +246,6 @@ abstract class AbstractUploadServiceConcurrencyTests {
 		byte[] bytes = new byte[length];
 		this.random.nextBytes(bytes);
 		return bytes;
-	}
-
-	/**
-	 * A request body that hands out its first bytes at once and then waits at a gate (for
-	 * a bounded time) before the rest, like a client whose next packets are still on the
-	 * way.
-	 */
-	static final class GatedInputStream extends InputStream {
-
-		private final byte[] bytes;
-
-		private final int beforeGate;
-
-		private final CountDownLatch atGate;
-
-		private final CountDownLatch gate;
-
-		private volatile int position;
-
-		private volatile boolean reachedGate;
-
-		GatedInputStream(byte[] bytes, int beforeGate, CountDownLatch atGate, CountDownLatch gate) {
-			this.bytes = bytes;
-			this.beforeGate = beforeGate;
-			this.atGate = atGate;
-			this.gate = gate;
-		}
-
-		@Override
-		public int read() throws IOException {
-			byte[] one = new byte[1];
-			return (read(one, 0, 1) < 0) ? -1 : (one[0] & 0xff);
-		}
-
-		@Override
-		public int read(byte[] buffer, int offset, int length) throws IOException {
-			if (length == 0) {
-				return 0;
-			}
-			if (this.position == this.beforeGate && !this.reachedGate) {
-				this.reachedGate = true;
-				this.atGate.countDown();
-				awaitGate();
-			}
-			int end = (this.position < this.beforeGate) ? this.beforeGate : this.bytes.length;
-			if (this.position >= end) {
-				return -1;
-			}
-			int n = Math.min(length, end - this.position);
-			System.arraycopy(this.bytes, this.position, buffer, offset, n);
-			this.position += n;
-			return n;
-		}
-
-		boolean reachedGate() {
-			return this.reachedGate;
-		}
-
-		int bytesRead() {
-			return this.position;
-		}
-
-		private void awaitGate() throws IOException {
-			try {
-				if (!this.gate.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-					throw new IOException("The gate stayed closed");
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new InterruptedIOException("Interrupted at the gate");
-			}
-		}
-
 	}
 
 }

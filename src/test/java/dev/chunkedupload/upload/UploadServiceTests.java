@@ -9,10 +9,20 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import dev.chunkedupload.storage.ChunkStore;
+import dev.chunkedupload.storage.UploadStore;
 import dev.chunkedupload.testsupport.MutableClock;
 import dev.chunkedupload.testsupport.ServerTestSupport;
 import dev.chunkedupload.testsupport.TestClockConfiguration;
+import dev.chunkedupload.upload.error.ChunkInterruptedException;
+import dev.chunkedupload.upload.error.UploadBusyException;
+import dev.chunkedupload.upload.lease.Lease;
+import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.model.Chunk;
+import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.UploadProperties;
+import dev.chunkedupload.upload.model.UploadProtocol;
+import dev.chunkedupload.upload.model.UploadRepository;
+import dev.chunkedupload.upload.model.UploadStatus;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -44,13 +54,16 @@ class UploadServiceTests {
 	UploadService uploads;
 
 	@Autowired
-	UploadLease lease;
+	Leases lease;
+
+	@Autowired
+	UploadSweeper sweeper;
 
 	@Autowired
 	UploadRepository repository;
 
 	@Autowired
-	ChunkStore store;
+	UploadStore store;
 
 	@Autowired
 	MutableClock clock;
@@ -58,11 +71,11 @@ class UploadServiceTests {
 	@Test
 	void appendWhenBodyBreaksAndPartialKeptThenBytesThatArrivedAreRecorded() {
 		byte[] file = randomBytes(1_000_000, 51);
-		Upload upload = this.uploads.start("alice", UploadProtocol.TUS, "f", new Chunk(0, 0L, 1_000_000L, false, true),
-				InputStream.nullInputStream());
+		ChunkedUpload upload = this.uploads.start("alice", UploadProtocol.TUS, "f",
+				new Chunk(0, 0L, 1_000_000L, false, true), InputStream.nullInputStream());
 		assertThatExceptionOfType(ChunkInterruptedException.class).isThrownBy(() -> this.uploads.append("alice",
 				upload.getId(), new Chunk(0, null, null, false, true), new BreakingStream(file, 600_000)));
-		Upload after = this.repository.findById(upload.getId()).orElseThrow();
+		ChunkedUpload after = this.repository.findById(upload.getId()).orElseThrow();
 		// every byte that arrived, also those of the read buffer the break cut short
 		assertThat(after.getOffset()).isEqualTo(600_000);
 		assertThat(this.store.size(after.getStorageKey())).isEqualTo(after.getOffset());
@@ -85,10 +98,10 @@ class UploadServiceTests {
 
 	@Test
 	void recordWhenLeaseLapsedAndTakenOverThenChunkNotRecorded() {
-		Upload upload = start(randomBytes(100, 52));
-		UploadLease.Held stale = this.lease.acquire(upload.getId());
+		ChunkedUpload upload = start(randomBytes(100, 52));
+		Lease stale = this.lease.acquire(upload.getId());
 		this.clock.advance(Duration.ofSeconds(31));
-		try (UploadLease.Held fresh = this.lease.acquire(upload.getId())) {
+		try (Lease fresh = this.lease.acquire(upload.getId())) {
 			assertThatExceptionOfType(UploadBusyException.class).isThrownBy(stale::renewIfDue);
 		}
 		stale.close();
@@ -97,8 +110,8 @@ class UploadServiceTests {
 
 	@Test
 	void appendWhenLeaseHeldByAnotherWriterThenBusyAndNothingWritten() {
-		Upload upload = start(randomBytes(100, 53));
-		try (UploadLease.Held held = this.lease.acquire(upload.getId())) {
+		ChunkedUpload upload = start(randomBytes(100, 53));
+		try (Lease held = this.lease.acquire(upload.getId())) {
 			assertThatExceptionOfType(UploadBusyException.class).isThrownBy(() -> this.uploads.append("alice",
 					upload.getId(), new Chunk(100, 10L, null, false, false), new ByteArrayInputStream(new byte[10])));
 		}
@@ -107,32 +120,32 @@ class UploadServiceTests {
 
 	@Test
 	void expireIdleUploadsWhenOneIsBeingWrittenThenLeftForNextRun() {
-		Upload busy = start(randomBytes(100, 54));
-		Upload idle = start(randomBytes(100, 55));
+		ChunkedUpload busy = start(randomBytes(100, 54));
+		ChunkedUpload idle = start(randomBytes(100, 55));
 		this.clock.advance(Duration.ofDays(2));
-		try (UploadLease.Held held = this.lease.acquire(busy.getId())) {
-			this.uploads.expireIdleUploads(1);
+		try (Lease held = this.lease.acquire(busy.getId())) {
+			this.sweeper.expireIdleUploads(1);
 		}
 		assertThat(this.repository.findById(idle.getId()).orElseThrow().getStatus()).isEqualTo(UploadStatus.EXPIRED);
 		assertThat(this.store.exists(idle.getStorageKey())).isFalse();
 		assertThat(this.repository.findById(busy.getId()).orElseThrow().getStatus()).isEqualTo(UploadStatus.UPLOADING);
-		this.uploads.expireIdleUploads(1);
+		this.sweeper.expireIdleUploads(1);
 		assertThat(this.repository.findById(busy.getId()).orElseThrow().getStatus()).isEqualTo(UploadStatus.EXPIRED);
 	}
 
 	@Test
 	void completeWhenEarlierCompletionDiedAfterRenameThenRetrySucceeds() throws IOException {
 		byte[] file = randomBytes(1000, 56);
-		Upload upload = start(file);
-		String finalKey = UploadService.storageKey(UploadProperties.DEFAULT_COMPLETE_PATH, upload.getCreatedAt(),
+		ChunkedUpload upload = start(file);
+		String finalKey = UploadProperties.storageKey(UploadProperties.DEFAULT_COMPLETE_PATH, upload.getCreatedAt(),
 				upload.getId());
-		this.store.promote(upload.getStorageKey(), finalKey);
-		Upload completed = this.uploads.complete("alice", upload.getId(), md5(file));
+		this.store.move(upload.getStorageKey(), finalKey);
+		ChunkedUpload completed = this.uploads.complete("alice", upload.getId(), md5(file));
 		assertThat(completed.getStatus()).isEqualTo(UploadStatus.COMPLETE);
 		assertThat(Files.readAllBytes(dataDir.resolve(finalKey))).isEqualTo(file);
 	}
 
-	private Upload start(byte[] file) {
+	private ChunkedUpload start(byte[] file) {
 		return this.uploads.start("alice", UploadProtocol.CHUNKED, "f",
 				new Chunk(0, (long) file.length, (long) file.length, true, false), new ByteArrayInputStream(file));
 	}

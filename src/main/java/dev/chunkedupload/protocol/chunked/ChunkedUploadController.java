@@ -19,14 +19,14 @@ import org.apache.commons.fileupload2.core.FileItemInputIterator;
 import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletDiskFileUpload;
 import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 
-import dev.chunkedupload.upload.Caller;
-import dev.chunkedupload.upload.Chunk;
-import dev.chunkedupload.upload.Upload;
-import dev.chunkedupload.upload.UploadNotFoundException;
-import dev.chunkedupload.upload.UploadProperties;
-import dev.chunkedupload.upload.UploadProtocol;
 import dev.chunkedupload.upload.UploadService;
-import dev.chunkedupload.upload.UploadStatus;
+import dev.chunkedupload.upload.error.UploadNotFoundException;
+import dev.chunkedupload.upload.model.Caller;
+import dev.chunkedupload.upload.model.Chunk;
+import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.UploadProperties;
+import dev.chunkedupload.upload.model.UploadProtocol;
+import dev.chunkedupload.upload.model.UploadStatus;
 
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -90,7 +90,7 @@ class ChunkedUploadController {
 		}
 		Chunk chunk = (header != null) ? toChunk(ContentRange.parse(header)) : new Chunk(0, null, null, true, false);
 		String uploadId = request.getParameter(UPLOAD_ID);
-		Upload upload;
+		ChunkedUpload upload;
 		if (JakartaServletFileUpload.isMultipartContent(request)) {
 			upload = multipartChunk(request, principal.getName(), uploadId, chunk);
 		}
@@ -118,7 +118,8 @@ class ChunkedUploadController {
 		else if (!MD5_FORMAT.matcher(md5).matches()) {
 			throw new BadChunkRequestException("invalid-md5", "Field 'md5' must be 32 hex digits");
 		}
-		Upload upload = this.uploads.complete(principal.getName(), uploadId, this.properties.md5Check() ? md5 : null);
+		ChunkedUpload upload = this.uploads.complete(principal.getName(), uploadId,
+				this.properties.md5Check() ? md5 : null);
 		return CompletionResponse.of(upload,
 				ServletUriComponentsBuilder.fromContextPath(request)
 					.path("/api/uploads/{id}/content")
@@ -128,7 +129,7 @@ class ChunkedUploadController {
 
 	@GetMapping("/{uploadId}")
 	ResponseEntity<StatusResponse> status(@PathVariable String uploadId, Principal principal) {
-		Upload upload = this.uploads.getOwn(principal.getName(), requireUploadId(uploadId));
+		ChunkedUpload upload = this.uploads.getOwn(principal.getName(), requireUploadId(uploadId));
 		return withRange(ResponseEntity.ok(), upload).body(StatusResponse.of(upload, this.uploads.statusOf(upload)));
 	}
 
@@ -139,7 +140,7 @@ class ChunkedUploadController {
 		return ResponseEntity.noContent().build();
 	}
 
-	private Upload multipartChunk(HttpServletRequest request, String owner, String queryUploadId, Chunk chunk)
+	private ChunkedUpload multipartChunk(HttpServletRequest request, String owner, String queryUploadId, Chunk chunk)
 			throws IOException {
 		String uploadId = queryUploadId;
 		FileItemInputIterator items = this.multipart.getItemIterator(request);
@@ -160,7 +161,7 @@ class ChunkedUploadController {
 		throw missingChunk();
 	}
 
-	private Upload accept(String owner, String uploadId, Chunk chunk, String filename, InputStream body) {
+	private ChunkedUpload accept(String owner, String uploadId, Chunk chunk, String filename, InputStream body) {
 		if (uploadId == null || uploadId.isEmpty()) {
 			return this.uploads.start(owner, UploadProtocol.CHUNKED, filename, chunk, body);
 		}
@@ -253,7 +254,7 @@ class ChunkedUploadController {
 	}
 
 	/** jQuery-File-Upload reads {@code Range: 0-N} and continues at N+1. */
-	private static ResponseEntity.BodyBuilder withRange(ResponseEntity.BodyBuilder builder, Upload upload) {
+	private static ResponseEntity.BodyBuilder withRange(ResponseEntity.BodyBuilder builder, ChunkedUpload upload) {
 		if (upload.getOffset() > 0) {
 			builder.header(HttpHeaders.RANGE, "0-" + (upload.getOffset() - 1));
 		}
@@ -266,7 +267,7 @@ class ChunkedUploadController {
 
 	record ChunkResponse(@JsonProperty("upload_id") String uploadId, long offset, String expires) {
 
-		static ChunkResponse of(Upload upload) {
+		static ChunkResponse of(ChunkedUpload upload) {
 			return new ChunkResponse(upload.getId(), upload.getOffset(), iso(upload.getExpiresAt().orElse(null)));
 		}
 
@@ -276,7 +277,7 @@ class ChunkedUploadController {
 	record StatusResponse(@JsonProperty("upload_id") String uploadId, long offset, Long total, String status,
 			String expires) {
 
-		static StatusResponse of(Upload upload, UploadStatus status) {
+		static StatusResponse of(ChunkedUpload upload, UploadStatus status) {
 			return new StatusResponse(upload.getId(), upload.getOffset(), upload.getTotalLength().orElse(null),
 					status.name().toLowerCase(Locale.ROOT), iso(upload.getExpiresAt().orElse(null)));
 		}
@@ -286,7 +287,7 @@ class ChunkedUploadController {
 	record CompletionResponse(@JsonProperty("upload_id") String uploadId, String filename, long size, String md5,
 			String status, String url) {
 
-		static CompletionResponse of(Upload upload, String url) {
+		static CompletionResponse of(ChunkedUpload upload, String url) {
 			return new CompletionResponse(upload.getId(), upload.getFilename(), upload.getOffset(),
 					upload.getMd5().orElseThrow(), "complete", url);
 		}

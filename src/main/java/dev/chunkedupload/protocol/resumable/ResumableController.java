@@ -16,11 +16,11 @@ import org.apache.commons.fileupload2.core.FileItemInputIterator;
 import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletDiskFileUpload;
 import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 
-import dev.chunkedupload.upload.ChunkReceipt;
-import dev.chunkedupload.upload.ParallelUploadService;
-import dev.chunkedupload.upload.Upload;
-import dev.chunkedupload.upload.UploadProperties;
-import dev.chunkedupload.upload.UploadProtocol;
+import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.UploadProperties;
+import dev.chunkedupload.upload.model.UploadProtocol;
+import dev.chunkedupload.upload.numbered.ChunkReceipt;
+import dev.chunkedupload.upload.numbered.NumberedUploadService;
 
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -52,13 +52,13 @@ class ResumableController {
 
 	private static final int MAX_FIELD_BYTES = 4 * ResumableParameters.MAX_TEXT_LENGTH;
 
-	private final ParallelUploadService uploads;
+	private final NumberedUploadService uploads;
 
 	private final long maxChunkSize;
 
 	private final JakartaServletFileUpload<?, ?> multipart = new JakartaServletDiskFileUpload();
 
-	ResumableController(ParallelUploadService uploads, UploadProperties uploadProperties) {
+	ResumableController(NumberedUploadService uploads, UploadProperties uploadProperties) {
 		this.uploads = uploads;
 		this.maxChunkSize = uploadProperties.maxChunkSize().toBytes();
 	}
@@ -124,7 +124,7 @@ class ResumableController {
 	}
 
 	private Object body(ChunkReceipt receipt, ResumableParameters parameters, HttpServletRequest request) {
-		Upload upload = receipt.upload();
+		ChunkedUpload upload = receipt.upload();
 		if (receipt.complete()) {
 			return new CompletionResponse(upload.getId(), upload.getFilename(), upload.getOffset(),
 					upload.getMd5().orElseThrow(), "complete",

@@ -8,15 +8,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.chunkedupload.storage.StorageException;
-import dev.chunkedupload.upload.ChunkInterruptedException;
-import dev.chunkedupload.upload.ChunkTooLargeException;
-import dev.chunkedupload.upload.InvalidUploadRequestException;
-import dev.chunkedupload.upload.LengthMismatchException;
-import dev.chunkedupload.upload.UploadAlreadyCompleteException;
-import dev.chunkedupload.upload.UploadBusyException;
-import dev.chunkedupload.upload.UploadExpiredException;
-import dev.chunkedupload.upload.UploadNotFoundException;
-import dev.chunkedupload.upload.UploadTooLargeException;
+import dev.chunkedupload.upload.error.ChunkInterruptedException;
+import dev.chunkedupload.upload.error.ChunkTooLargeException;
+import dev.chunkedupload.upload.error.InvalidUploadRequestException;
+import dev.chunkedupload.upload.error.LengthMismatchException;
+import dev.chunkedupload.upload.error.UploadAlreadyCompleteException;
+import dev.chunkedupload.upload.error.UploadBusyException;
+import dev.chunkedupload.upload.error.UploadExpiredException;
+import dev.chunkedupload.upload.error.UploadNotFoundException;
+import dev.chunkedupload.upload.error.UploadTooLargeException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;

@@ -2,10 +2,10 @@ package dev.chunkedupload.protocol.resumable;
 
 import java.util.function.Function;
 
-import dev.chunkedupload.upload.ChunkLayout;
-import dev.chunkedupload.upload.InvalidUploadRequestException;
-import dev.chunkedupload.upload.LengthMismatchException;
-import dev.chunkedupload.upload.NumberedChunk;
+import dev.chunkedupload.upload.error.InvalidUploadRequestException;
+import dev.chunkedupload.upload.error.LengthMismatchException;
+import dev.chunkedupload.upload.numbered.ChunkLayout;
+import dev.chunkedupload.upload.numbered.NumberedChunk;
 
 /**
  * The parameters every resumable.js or flow.js request carries, with the prefix

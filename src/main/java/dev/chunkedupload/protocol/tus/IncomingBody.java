@@ -2,20 +2,23 @@ package dev.chunkedupload.protocol.tus;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Collections;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import dev.chunkedupload.upload.ChunkInterruptedException;
+import dev.chunkedupload.upload.LongBody;
+import dev.chunkedupload.upload.error.ChunkInterruptedException;
 
 /**
  * The bytes of a tus request on their way to the core: in pieces of at most the chunk
  * limit, or, with a checksum in the {@code Upload-Checksum} header or announced as a
  * trailer, in one verified piece.
  */
-final class IncomingBody {
+final class IncomingBody implements LongBody {
+
+	private boolean started;
 
 	private final TusBody body;
 
@@ -69,24 +72,24 @@ final class IncomingBody {
 	}
 
 	/**
-	 * The first piece for the core.
-	 * @param maxPiece the largest piece
-	 * @return the stream the core reads
+	 * The next piece for the core: a verified body is one piece, whatever its length, so
+	 * that its checksum is checked over all of it (and it is refused over the chunk
+	 * limit).
 	 */
-	InputStream firstPiece(long maxPiece) {
-		return (this.verified != null) ? this.verified : this.body.limit(maxPiece);
+	@Override
+	public InputStream nextPiece(long maxPiece) {
+		boolean first = !this.started;
+		this.started = true;
+		return (this.verified != null && first) ? this.verified : this.body.limit(maxPiece);
 	}
 
 	/**
 	 * Whether another piece follows (never for a verified body, which is one piece).
 	 * @return {@code true} if bytes are left
 	 */
-	boolean hasMorePieces() {
+	@Override
+	public boolean hasMorePieces() {
 		return this.verified == null && this.body.hasMore();
-	}
-
-	InputStream nextPiece(long maxPiece) {
-		return this.body.limit(maxPiece);
 	}
 
 	/**

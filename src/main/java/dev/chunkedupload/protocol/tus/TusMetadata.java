@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import dev.chunkedupload.upload.UploadDetails;
+import dev.chunkedupload.upload.model.UploadDetails;
 
 /**
  * The {@code Upload-Metadata} header: comma-separated pairs of a key and a Base64 value
@@ -64,7 +64,8 @@ record TusMetadata(String raw, Map<String, byte[]> values) {
 			String key = (space < 0) ? pair : pair.substring(0, space);
 			String value = (space < 0) ? "" : pair.substring(space + 1);
 			if (!KEY.matcher(key).matches()) {
-				throw invalid("key '" + printable(key) + "' is not printable ASCII without spaces and commas");
+				throw invalid(
+						"key '" + TusHeaders.printable(key, 40) + "' is not printable ASCII without spaces and commas");
 			}
 			if (!BASE64.matcher(value).matches()) {
 				throw invalid("the value of '" + key + "' is not Base64");
@@ -139,11 +140,6 @@ record TusMetadata(String raw, Map<String, byte[]> values) {
 
 	private static TusRequestException invalid(String why) {
 		return TusRequestException.badRequest("invalid-metadata", "Upload-Metadata is malformed: " + why);
-	}
-
-	private static String printable(String value) {
-		String shown = (value.length() > 40) ? value.substring(0, 40) + "..." : value;
-		return shown.replaceAll("[^\\x20-\\x7e]", "?");
 	}
 
 }

@@ -67,16 +67,11 @@ record UploadConcat(boolean partial, List<String> partIds) {
 		catch (URISyntaxException ex) {
 			// answered below
 		}
-		throw invalid("'" + printable(url) + "' is not the URL of an upload on this server");
+		throw invalid("'" + TusHeaders.printable(url, 120) + "' is not the URL of an upload on this server");
 	}
 
 	private static TusRequestException invalid(String why) {
 		return TusRequestException.badRequest("invalid-concat", "Upload-Concat is malformed: " + why);
-	}
-
-	private static String printable(String value) {
-		String shown = (value.length() > 120) ? value.substring(0, 120) + "..." : value;
-		return shown.replaceAll("[^\\x20-\\x7e]", "?");
 	}
 
 }

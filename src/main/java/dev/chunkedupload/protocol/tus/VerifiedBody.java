@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import dev.chunkedupload.upload.ChecksumMismatchException;
-import dev.chunkedupload.upload.ChunkInterruptedException;
+import dev.chunkedupload.upload.error.ChecksumMismatchException;
+import dev.chunkedupload.upload.error.ChunkInterruptedException;
 
 /**
  * A body whose checksum is verified when it ends, before the core records anything: a

@@ -25,7 +25,7 @@ import dev.chunkedupload.testsupport.RawHttp;
 import dev.chunkedupload.testsupport.SameChunkRace;
 import dev.chunkedupload.testsupport.ServerTestSupport;
 import dev.chunkedupload.testsupport.TestClockConfiguration;
-import dev.chunkedupload.upload.UploadService;
+import dev.chunkedupload.upload.UploadSweeper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -64,7 +64,7 @@ class ChunkedUploadIntegrationTests {
 	MutableClock clock;
 
 	@Autowired
-	UploadService uploads;
+	UploadSweeper sweeper;
 
 	@Autowired
 	JdbcTemplate jdbc;
@@ -239,7 +239,7 @@ class ChunkedUploadIntegrationTests {
 		assertThat(this.alice.get("/api/uploads?status=expired").json().findValuesAsString("upload_id")).contains(idle);
 		Path idlePart = partFile(idle);
 
-		this.uploads.expireIdleUploads(10);
+		this.sweeper.expireIdleUploads(10);
 
 		assertThat(idlePart).doesNotExist();
 		assertThat(this.alice.get("/api/uploads/" + idle).json().get("status").asString()).isEqualTo("expired");

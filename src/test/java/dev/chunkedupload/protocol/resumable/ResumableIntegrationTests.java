@@ -40,7 +40,7 @@ import dev.chunkedupload.testsupport.HttpTestClient.Response;
 import dev.chunkedupload.testsupport.MutableClock;
 import dev.chunkedupload.testsupport.ServerTestSupport;
 import dev.chunkedupload.testsupport.TestClockConfiguration;
-import dev.chunkedupload.upload.UploadService;
+import dev.chunkedupload.upload.UploadSweeper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -83,7 +83,7 @@ class ResumableIntegrationTests {
 	MutableClock clock;
 
 	@Autowired
-	UploadService uploads;
+	UploadSweeper sweeper;
 
 	@Autowired
 	JdbcTemplate jdbc;
@@ -303,7 +303,7 @@ class ResumableIntegrationTests {
 		assertThat(late.status()).isEqualTo(404);
 		assertThat(late.contentType()).isEqualTo("application/problem+json");
 		assertThat(late.json().get("type").asString()).isEqualTo("/problems/upload-expired");
-		this.uploads.expireIdleUploads(10);
+		this.sweeper.expireIdleUploads(10);
 		assertThat(this.alice.get("/api/uploads/" + idle).json().get("status").asString()).isEqualTo("expired");
 		assertThat(ServerTestSupport.storedFiles(dataDir)).noneMatch((p) -> p.toString().contains(idle));
 

@@ -37,8 +37,8 @@ import dev.chunkedupload.testsupport.RawHttp;
 import dev.chunkedupload.testsupport.SameChunkRace;
 import dev.chunkedupload.testsupport.ServerTestSupport;
 import dev.chunkedupload.testsupport.TestClockConfiguration;
-import dev.chunkedupload.upload.Chunk;
 import dev.chunkedupload.upload.UploadService;
+import dev.chunkedupload.upload.model.Chunk;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;

@@ -1,0 +1,195 @@
+package dev.chunkedupload.upload.lease;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import dev.chunkedupload.upload.error.UploadBusyException;
+import dev.chunkedupload.upload.error.UploadNotFoundException;
+import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.UploadProperties;
+import dev.chunkedupload.upload.model.UploadRepository;
+
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Hands out {@link Lease}s and changes upload rows under them. The one-writer-per-upload
+ * lease lives in the upload's row and is taken with a conditional UPDATE, so it holds
+ * across every instance that shares the database and no transaction stays open while
+ * bytes flow; features with leases of their own (chunk claims, the hash lease) store them
+ * in their tables and wrap them with {@link #hold}, so every kind renews and releases the
+ * same way.
+ */
+@Component
+public class Leases {
+
+	/** How long a request waits between looks at something another request holds. */
+	private static final Duration POLL = Duration.ofMillis(20);
+
+	/** How often a change of an upload row is retried when a concurrent change won. */
+	private static final int CHANGE_ATTEMPTS = 20;
+
+	private final UploadRepository repository;
+
+	private final Clock clock;
+
+	private final Duration duration;
+
+	private final TransactionTemplate transaction;
+
+	Leases(UploadRepository repository, Clock clock, UploadProperties properties, TransactionTemplate transaction) {
+		this.repository = repository;
+		this.clock = clock;
+		this.duration = properties.leaseDuration();
+		this.transaction = transaction;
+	}
+
+	/**
+	 * Take the lease of an upload.
+	 * @param uploadId the upload
+	 * @return the held lease; close it to release
+	 * @throws UploadBusyException if another writer holds it
+	 */
+	public Lease acquire(String uploadId) {
+		String token = newToken();
+		Instant now = this.clock.instant();
+		if (this.repository.acquireLease(uploadId, token, now, now.plus(this.duration)) != 1) {
+			throw new UploadBusyException(uploadId);
+		}
+		return hold(uploadId, token, new UploadLeaseRow(this.repository, uploadId));
+	}
+
+	/**
+	 * Adopt the lease that a freshly created row was inserted with.
+	 * @param uploadId the upload
+	 * @param token the token the row carries
+	 * @return the held lease
+	 */
+	public Lease adopt(String uploadId, String token) {
+		return hold(uploadId, token, new UploadLeaseRow(this.repository, uploadId));
+	}
+
+	/**
+	 * Wrap a lease that a feature took in its own row.
+	 * @param subject the upload the lease is on
+	 * @param token the holder's token
+	 * @param row where the lease is stored
+	 * @return the held lease
+	 */
+	public Lease hold(String subject, String token, LeaseRow row) {
+		return new Lease(subject, token, row, this.clock, this.duration);
+	}
+
+	/**
+	 * Change an upload in one short transaction, valid only while the upload lease is
+	 * still ours, and release the lease with the same commit.
+	 * @param held the upload lease
+	 * @param change the state change; may also write feature tables, in the same
+	 * transaction
+	 * @return the saved upload
+	 * @throws UploadBusyException if the lease lapsed and another writer took it
+	 */
+	public ChunkedUpload record(Lease held, Consumer<ChunkedUpload> change) {
+		ChunkedUpload saved;
+		try {
+			saved = this.transaction.execute((status) -> {
+				ChunkedUpload current = this.repository.findById(held.subject())
+					.orElseThrow(() -> new UploadNotFoundException(held.subject()));
+				if (!current.isLeasedBy(held.token(), this.clock.instant())) {
+					throw new UploadBusyException(held.subject());
+				}
+				change.accept(current);
+				current.releaseLease();
+				return current;
+			});
+		}
+		catch (OptimisticLockingFailureException ex) {
+			// The lease lapsed and was taken over between our check and the commit.
+			throw new UploadBusyException(held.subject());
+		}
+		held.releasedWithRecord();
+		return saved;
+	}
+
+	/**
+	 * Change an upload without holding its lease, for changes that many requests make at
+	 * once (chunks that arrive in parallel). The row's version decides races: a change
+	 * made from a copy that another commit outdated is applied again to a fresh copy.
+	 * @param uploadId the upload
+	 * @param change applies the change and says whether it did; when it says no, nothing
+	 * is saved
+	 * @return whether the change was made
+	 * @throws UploadBusyException if other changes kept winning
+	 */
+	public boolean change(String uploadId, Predicate<ChunkedUpload> change) {
+		for (int attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+			try {
+				Boolean changed = this.transaction.execute((status) -> {
+					ChunkedUpload current = this.repository.findById(uploadId)
+						.orElseThrow(() -> new UploadNotFoundException(uploadId));
+					if (!change.test(current)) {
+						status.setRollbackOnly();
+						return false;
+					}
+					return true;
+				});
+				return Boolean.TRUE.equals(changed);
+			}
+			catch (OptimisticLockingFailureException ex) {
+				// Another change committed first: apply ours to what it left.
+			}
+		}
+		throw new UploadBusyException(uploadId);
+	}
+
+	/**
+	 * A fresh holder token.
+	 * @return a random token
+	 */
+	public String newToken() {
+		return UUID.randomUUID().toString();
+	}
+
+	/**
+	 * How long a lease runs without renewal.
+	 * @return the lease duration
+	 */
+	public Duration duration() {
+		return this.duration;
+	}
+
+	/**
+	 * Wait a moment before looking again at something another request holds.
+	 * @throws UploadBusyException if the thread is interrupted
+	 */
+	public void pause() {
+		try {
+			Thread.sleep(POLL.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new UploadBusyException("interrupted");
+		}
+	}
+
+	/** The upload's own lease, in its row. */
+	private record UploadLeaseRow(UploadRepository repository, String uploadId) implements LeaseRow {
+
+		@Override
+		public boolean renew(String token, Instant now, Instant until) {
+			return this.repository.renewLease(this.uploadId, token, now, until) == 1;
+		}
+
+		@Override
+		public void release(String token) {
+			this.repository.releaseLease(this.uploadId, token);
+		}
+
+	}
+
+}
