@@ -14,6 +14,8 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -111,6 +113,26 @@ class ArchitectureTests {
 			.mayOnlyBeAccessedByLayers("services", "features", "write")
 			.whereLayer("model")
 			.mayOnlyBeAccessedByLayers("adapters", "services", "features", "write", "lease")
+			.check(classes);
+	}
+
+	@Test
+	void problemDetailsWhenImportedThenKnowNothingElseOfTheProject() {
+		noClasses().that()
+			.resideInAPackage("dev.chunkedupload.problem..")
+			.should()
+			.dependOnClassesThat(
+					resideInAPackage("dev.chunkedupload..").and(not(resideInAPackage("dev.chunkedupload.problem.."))))
+			.check(classes);
+	}
+
+	@Test
+	void coreWhenImportedThenKnowsNothingOfProblemDetails() {
+		noClasses().that()
+			.resideInAnyPackage("dev.chunkedupload.upload..", "dev.chunkedupload.storage..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.chunkedupload.problem..")
 			.check(classes);
 	}
 

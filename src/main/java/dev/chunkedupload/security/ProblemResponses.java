@@ -5,7 +5,10 @@ import java.io.IOException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.http.MediaType;
+import dev.chunkedupload.problem.Problem;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -30,11 +33,12 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
 	@Override
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) throws IOException {
-		if (request.getHeader("Sec-Fetch-Mode") == null) {
-			response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\"");
-		}
-		write(response, HttpServletResponse.SC_UNAUTHORIZED, "unauthenticated", "Unauthorized",
+		Problem problem = Problem.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
 				"Authentication is required: HTTP Basic or a logged-in session.");
+		if (request.getHeader("Sec-Fetch-Mode") == null) {
+			problem.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
+		}
+		problem.writeTo(response);
 	}
 
 	@Override
@@ -46,24 +50,15 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
 			commence(request, response, null);
 			return;
 		}
-		write(response, HttpServletResponse.SC_FORBIDDEN, "forbidden", "Forbidden",
-				"Not allowed. Session requests that change something need the CSRF token in the X-CSRF-TOKEN header.");
+		Problem.of(HttpStatus.FORBIDDEN, "forbidden",
+				"Not allowed. Session requests that change something need the CSRF token in the X-CSRF-TOKEN header.")
+			.writeTo(response);
 	}
 
 	private static boolean isAuthenticated() {
 		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
 		return authentication != null && authentication.isAuthenticated()
 				&& !(authentication instanceof AnonymousAuthenticationToken);
-	}
-
-	private static void write(HttpServletResponse response, int status, String type, String title, String detail)
-			throws IOException {
-		response.setStatus(status);
-		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		response.setCharacterEncoding("UTF-8");
-		response.getWriter()
-			.write("{\"type\":\"/problems/" + type + "\",\"title\":\"" + title + "\",\"status\":" + status
-					+ ",\"detail\":\"" + detail + "\"}");
 	}
 
 }

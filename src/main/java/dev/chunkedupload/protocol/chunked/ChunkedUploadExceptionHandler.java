@@ -1,12 +1,10 @@
 package dev.chunkedupload.protocol.chunked;
 
-import java.net.URI;
-
 import org.apache.commons.fileupload2.core.FileUploadException;
 import org.apache.commons.fileupload2.core.FileUploadSizeException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
+import dev.chunkedupload.problem.Problem;
+import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
 import dev.chunkedupload.upload.error.ChecksumMismatchException;
 import dev.chunkedupload.upload.error.ChunkInterruptedException;
@@ -21,10 +19,17 @@ import dev.chunkedupload.upload.error.UploadIncompleteException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import static org.springframework.http.HttpStatus.BAD_REQUEST;
+import static org.springframework.http.HttpStatus.CONFLICT;
+import static org.springframework.http.HttpStatus.GONE;
+import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
+import static org.springframework.http.HttpStatus.NOT_FOUND;
+import static org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE;
 
 /**
  * The core's refusals in this protocol's terms: as the original answered them (400 for
@@ -34,108 +39,44 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @RestControllerAdvice(basePackageClasses = ChunkedUploadController.class)
 class ChunkedUploadExceptionHandler {
 
-	private static final Logger logger = LoggerFactory.getLogger(ChunkedUploadExceptionHandler.class);
+	private static final ProblemTable problems = new ProblemTable()
+		.on(BadChunkRequestException.class, (ex) -> Problem.of(BAD_REQUEST, ex.getType(), ex.getMessage()))
+		.on(UploadNotFoundException.class, NOT_FOUND, "upload-not-found")
+		.on(UploadExpiredException.class, GONE, "upload-expired")
+		.on(OffsetMismatchException.class, BAD_REQUEST, "offset-mismatch",
+				(problem, ex) -> problem.with("offset", ex.getExpected()))
+		.on(LengthMismatchException.class, BAD_REQUEST, "length-mismatch")
+		.on(UploadTooLargeException.class, BAD_REQUEST, "upload-too-large",
+				(problem, ex) -> problem.with("max_bytes", ex.getLimit()))
+		.on(ChunkTooLargeException.class, PAYLOAD_TOO_LARGE, "chunk-too-large",
+				(problem, ex) -> problem.with("max_chunk_size", ex.getLimit()))
+		.on(FileUploadSizeException.class, PAYLOAD_TOO_LARGE, "chunk-too-large",
+				(problem, ex) -> problem.detail("The request body is larger than the chunk limit")
+					.with("max_chunk_size", ex.getPermitted()))
+		.on(FileUploadException.class, BAD_REQUEST, "malformed-multipart",
+				(problem, ex) -> problem.detail("The multipart body is malformed: " + ex.getMessage()))
+		.on(UploadAlreadyCompleteException.class, BAD_REQUEST, "upload-complete")
+		.on(UploadIncompleteException.class, BAD_REQUEST, "upload-incomplete",
+				(problem, ex) -> problem.with("offset", ex.getOffset()).with("total", ex.getTotal()))
+		.on(ChecksumMismatchException.class, BAD_REQUEST, "md5-mismatch",
+				(problem, ex) -> problem.detail(
+						"The md5 " + ex.getExpected() + " does not match the uploaded bytes; the upload stays open"))
+		.on(UploadBusyException.class, CONFLICT, "upload-busy")
+		.on(ChunkInterruptedException.class, BAD_REQUEST, "chunk-interrupted",
+				(problem, ex) -> problem.detail(ex.getMessage() + "; nothing of it was kept"))
+		.on(InvalidUploadRequestException.class, BAD_REQUEST, "invalid-request")
+		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure", (problem, ex) -> problem
+			.detail("The server could not store or read the bytes; nothing was acknowledged"));
 
-	@ExceptionHandler
-	ProblemDetail badRequest(BadChunkRequestException ex) {
-		return problem(HttpStatus.BAD_REQUEST, ex.getType(), ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail notFound(UploadNotFoundException ex) {
-		return problem(HttpStatus.NOT_FOUND, "upload-not-found", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail expired(UploadExpiredException ex) {
-		return problem(HttpStatus.GONE, "upload-expired", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail offsetMismatch(OffsetMismatchException ex) {
-		ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "offset-mismatch", ex.getMessage());
-		problem.setProperty("offset", ex.getExpected());
-		return problem;
-	}
-
-	@ExceptionHandler
-	ProblemDetail lengthMismatch(LengthMismatchException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "length-mismatch", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail uploadTooLarge(UploadTooLargeException ex) {
-		ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "upload-too-large", ex.getMessage());
-		problem.setProperty("max_bytes", ex.getLimit());
-		return problem;
-	}
-
-	@ExceptionHandler
-	ProblemDetail chunkTooLarge(ChunkTooLargeException ex) {
-		ProblemDetail problem = problem(HttpStatus.PAYLOAD_TOO_LARGE, "chunk-too-large", ex.getMessage());
-		problem.setProperty("max_chunk_size", ex.getLimit());
-		return problem;
-	}
-
-	@ExceptionHandler
-	ProblemDetail requestTooLarge(FileUploadSizeException ex) {
-		ProblemDetail problem = problem(HttpStatus.PAYLOAD_TOO_LARGE, "chunk-too-large",
-				"The request body is larger than the chunk limit");
-		problem.setProperty("max_chunk_size", ex.getPermitted());
-		return problem;
-	}
-
-	@ExceptionHandler
-	ProblemDetail malformedMultipart(FileUploadException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "malformed-multipart",
-				"The multipart body is malformed: " + ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail alreadyComplete(UploadAlreadyCompleteException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "upload-complete", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail incomplete(UploadIncompleteException ex) {
-		ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "upload-incomplete", ex.getMessage());
-		problem.setProperty("offset", ex.getOffset());
-		problem.setProperty("total", ex.getTotal());
-		return problem;
-	}
-
-	@ExceptionHandler
-	ProblemDetail checksumMismatch(ChecksumMismatchException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "md5-mismatch",
-				"The md5 " + ex.getExpected() + " does not match the uploaded bytes; the upload stays open");
-	}
-
-	@ExceptionHandler
-	ProblemDetail busy(UploadBusyException ex) {
-		return problem(HttpStatus.CONFLICT, "upload-busy", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail interrupted(ChunkInterruptedException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "chunk-interrupted", ex.getMessage() + "; nothing of it was kept");
-	}
-
-	@ExceptionHandler
-	ProblemDetail invalid(InvalidUploadRequestException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "invalid-request", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail storage(StorageException ex) {
-		logger.error("Storage failure", ex);
-		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "storage-failure",
-				"The server could not store or read the bytes; nothing was acknowledged");
-	}
-
-	private static ProblemDetail problem(HttpStatus status, String type, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create("/problems/" + type));
-		return problem;
+	// One by one rather than UploadException: a refusal without a row here stays what it
+	// was, a server error.
+	@ExceptionHandler({ BadChunkRequestException.class, UploadNotFoundException.class, UploadExpiredException.class,
+			OffsetMismatchException.class, LengthMismatchException.class, UploadTooLargeException.class,
+			ChunkTooLargeException.class, FileUploadException.class, UploadAlreadyCompleteException.class,
+			UploadIncompleteException.class, ChecksumMismatchException.class, UploadBusyException.class,
+			ChunkInterruptedException.class, InvalidUploadRequestException.class, StorageException.class })
+	ResponseEntity<ProblemDetail> answer(Exception ex) {
+		return problems.answer(ex);
 	}
 
 }

@@ -1,12 +1,10 @@
 package dev.chunkedupload.protocol.resumable;
 
-import java.net.URI;
-
 import org.apache.commons.fileupload2.core.FileUploadException;
 import org.apache.commons.fileupload2.core.FileUploadSizeException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
+import dev.chunkedupload.problem.Problem;
+import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
 import dev.chunkedupload.upload.error.ChunkInterruptedException;
 import dev.chunkedupload.upload.error.ChunkTooLargeException;
@@ -19,11 +17,16 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import static org.springframework.http.HttpStatus.BAD_REQUEST;
+import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
+import static org.springframework.http.HttpStatus.LOCKED;
+import static org.springframework.http.HttpStatus.NOT_FOUND;
+import static org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE;
 
 /**
  * The core's refusals in this protocol's terms, as {@code application/problem+json}. The
@@ -36,93 +39,44 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @RestControllerAdvice(basePackageClasses = ResumableController.class)
 class ResumableExceptionHandler {
 
-	private static final Logger logger = LoggerFactory.getLogger(ResumableExceptionHandler.class);
+	// What a user can do once the client has given up on the 404.
+	private static final String START_AGAIN = ": its chunks are gone. Send the file again from the start to begin a new upload";
 
-	@ExceptionHandler
-	ProblemDetail badRequest(BadResumableRequestException ex) {
-		return problem(HttpStatus.BAD_REQUEST, ex.getType(), ex.getMessage());
-	}
+	private static final ProblemTable problems = new ProblemTable()
+		.on(BadResumableRequestException.class, (ex) -> Problem.of(BAD_REQUEST, ex.getType(), ex.getMessage()))
+		.on(InvalidUploadRequestException.class, BAD_REQUEST, "invalid-parameter")
+		.on(LengthMismatchException.class, BAD_REQUEST, "length-mismatch")
+		.on(ChunkInterruptedException.class, BAD_REQUEST, "chunk-interrupted",
+				(problem, ex) -> problem.detail(ex.getMessage() + "; nothing of it was kept"))
+		.on(FileUploadException.class, BAD_REQUEST, "malformed-multipart",
+				(problem, ex) -> problem.detail("The multipart body is malformed: " + ex.getMessage()))
+		.on(UploadNotFoundException.class, NOT_FOUND, "upload-not-found")
+		.on(UploadExpiredException.class, NOT_FOUND, "upload-expired",
+				(problem, ex) -> problem.detail(ex.getMessage() + START_AGAIN))
+		.on(UploadAlreadyCompleteException.class, BAD_REQUEST, "upload-complete")
+		.on(UploadTooLargeException.class, PAYLOAD_TOO_LARGE, "upload-too-large",
+				(problem, ex) -> problem.with("max_bytes", ex.getLimit()))
+		.on(ChunkTooLargeException.class, PAYLOAD_TOO_LARGE, "chunk-too-large",
+				(problem, ex) -> problem.with("max_chunk_size", ex.getLimit()))
+		.on(FileUploadSizeException.class, PAYLOAD_TOO_LARGE, "chunk-too-large",
+				(problem, ex) -> problem.detail("The request body is larger than the chunk limit allows")
+					.with("max_request_size", ex.getPermitted()))
+		.on(UploadBusyException.class, LOCKED, "chunk-busy",
+				(problem, ex) -> problem
+					.detail("This chunk (or its upload) is being written by another request; try again")
+					.header(HttpHeaders.RETRY_AFTER, "1"))
+		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure", (problem, ex) -> problem
+			.detail("The server could not store or read the bytes; nothing was acknowledged"));
 
-	@ExceptionHandler
-	ProblemDetail invalid(InvalidUploadRequestException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "invalid-parameter", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail lengthMismatch(LengthMismatchException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "length-mismatch", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail interrupted(ChunkInterruptedException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "chunk-interrupted", ex.getMessage() + "; nothing of it was kept");
-	}
-
-	@ExceptionHandler
-	ProblemDetail malformedMultipart(FileUploadException ex) {
-		if (ex instanceof FileUploadSizeException size) {
-			return requestTooLarge(size);
-		}
-		return problem(HttpStatus.BAD_REQUEST, "malformed-multipart",
-				"The multipart body is malformed: " + ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail notFound(UploadNotFoundException ex) {
-		return problem(HttpStatus.NOT_FOUND, "upload-not-found", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail expired(UploadExpiredException ex) {
-		return problem(HttpStatus.NOT_FOUND, "upload-expired",
-				ex.getMessage() + ": its chunks are gone. Send the file again from the start to begin a new upload");
-	}
-
-	@ExceptionHandler
-	ProblemDetail alreadyComplete(UploadAlreadyCompleteException ex) {
-		return problem(HttpStatus.BAD_REQUEST, "upload-complete", ex.getMessage());
-	}
-
-	@ExceptionHandler
-	ProblemDetail uploadTooLarge(UploadTooLargeException ex) {
-		ProblemDetail problem = problem(HttpStatus.PAYLOAD_TOO_LARGE, "upload-too-large", ex.getMessage());
-		problem.setProperty("max_bytes", ex.getLimit());
-		return problem;
-	}
-
-	@ExceptionHandler
-	ProblemDetail chunkTooLarge(ChunkTooLargeException ex) {
-		ProblemDetail problem = problem(HttpStatus.PAYLOAD_TOO_LARGE, "chunk-too-large", ex.getMessage());
-		problem.setProperty("max_chunk_size", ex.getLimit());
-		return problem;
-	}
-
-	@ExceptionHandler
-	ProblemDetail requestTooLarge(FileUploadSizeException ex) {
-		ProblemDetail problem = problem(HttpStatus.PAYLOAD_TOO_LARGE, "chunk-too-large",
-				"The request body is larger than the chunk limit allows");
-		problem.setProperty("max_request_size", ex.getPermitted());
-		return problem;
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> busy(UploadBusyException ex) {
-		ProblemDetail problem = problem(HttpStatus.LOCKED, "chunk-busy",
-				"This chunk (or its upload) is being written by another request; try again");
-		return ResponseEntity.status(HttpStatus.LOCKED).header(HttpHeaders.RETRY_AFTER, "1").body(problem);
-	}
-
-	@ExceptionHandler
-	ProblemDetail storage(StorageException ex) {
-		logger.error("Storage failure", ex);
-		return problem(HttpStatus.INTERNAL_SERVER_ERROR, "storage-failure",
-				"The server could not store or read the bytes; nothing was acknowledged");
-	}
-
-	private static ProblemDetail problem(HttpStatus status, String type, String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(URI.create("/problems/" + type));
-		return problem;
+	// One by one rather than UploadException: a refusal without a row here stays what it
+	// was, a server error.
+	@ExceptionHandler({ BadResumableRequestException.class, InvalidUploadRequestException.class,
+			LengthMismatchException.class, ChunkInterruptedException.class, FileUploadException.class,
+			UploadNotFoundException.class, UploadExpiredException.class, UploadAlreadyCompleteException.class,
+			UploadTooLargeException.class, ChunkTooLargeException.class, UploadBusyException.class,
+			StorageException.class })
+	ResponseEntity<ProblemDetail> answer(Exception ex) {
+		return problems.answer(ex);
 	}
 
 }

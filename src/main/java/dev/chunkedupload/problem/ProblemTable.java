@@ -1,0 +1,111 @@
+package dev.chunkedupload.problem;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * One adapter's answers: which exception becomes which problem. The adapter's
+ * {@code @ExceptionHandler} method names the exception types (Spring needs them in the
+ * annotation) and asks the table for the answer.
+ * <p>
+ * An exception is looked up as Spring looks up {@code @ExceptionHandler} methods: the row
+ * of its nearest superclass, else that of its cause, and so on down the chain. So one
+ * handler method with a table answers exactly as one method per exception type did.
+ */
+public final class ProblemTable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProblemTable.class);
+
+	private final Map<Class<? extends Throwable>, Function<Throwable, Problem>> rows = new LinkedHashMap<>();
+
+	/**
+	 * Answers {@code type} with {@code status} and {@code slug}, and its message as the
+	 * detail.
+	 * @param type the exception type, and its subclasses that have no row of their own
+	 * @param status the status to answer with
+	 * @param slug the last segment of the problem's {@code type} URI
+	 * @return this table
+	 */
+	public ProblemTable on(Class<? extends Throwable> type, HttpStatusCode status, String slug) {
+		return on(type, (ex) -> Problem.of(status, slug, ex.getMessage()));
+	}
+
+	/**
+	 * Answers {@code type} with {@code status} and {@code slug}, and its message as the
+	 * detail unless {@code details} replaces it; {@code details} also adds the members
+	 * and headers that come from the exception.
+	 * @param <E> the exception type
+	 * @param type the exception type, and its subclasses that have no row of their own
+	 * @param status the status to answer with
+	 * @param slug the last segment of the problem's {@code type} URI
+	 * @param details completes the problem from the exception
+	 * @return this table
+	 */
+	public <E extends Throwable> ProblemTable on(Class<E> type, HttpStatusCode status, String slug,
+			BiConsumer<Problem, ? super E> details) {
+		return on(type, (ex) -> {
+			Problem problem = Problem.of(status, slug, ex.getMessage());
+			details.accept(problem, ex);
+			return problem;
+		});
+	}
+
+	/**
+	 * Answers {@code type} with the problem that {@code answer} makes of it, for
+	 * exceptions that carry their own status or slug.
+	 * @param <E> the exception type
+	 * @param type the exception type, and its subclasses that have no row of their own
+	 * @param answer makes the problem
+	 * @return this table
+	 */
+	public <E extends Throwable> ProblemTable on(Class<E> type, Function<? super E, Problem> answer) {
+		this.rows.put(type, (ex) -> answer.apply(type.cast(ex)));
+		return this;
+	}
+
+	/**
+	 * The exception types that have a row, for checking them against the handler's
+	 * annotation.
+	 * @return the types, in the order of the rows
+	 */
+	public Set<Class<? extends Throwable>> types() {
+		return Collections.unmodifiableSet(this.rows.keySet());
+	}
+
+	/**
+	 * The answer to {@code ex}. Server errors are logged here with their stack trace, as
+	 * the request ends with them; client errors are not, as the answer says it all.
+	 * @param ex the exception a handler caught
+	 * @return the problem's status, headers and body
+	 * @throws IllegalArgumentException if neither the exception nor any of its causes has
+	 * a row: the handler's annotation names a type the table lacks
+	 */
+	public ResponseEntity<ProblemDetail> answer(Throwable ex) {
+		for (Throwable candidate = ex; candidate != null; candidate = candidate.getCause()) {
+			for (Class<?> type = candidate.getClass(); type != null; type = type.getSuperclass()) {
+				Function<Throwable, Problem> row = this.rows.get(type);
+				if (row != null) {
+					ResponseEntity<ProblemDetail> response = row.apply(candidate).response();
+					if (response.getStatusCode().is5xxServerError()) {
+						logger.error("Answered {} {}", response.getStatusCode().value(), response.getBody().getType(),
+								ex);
+					}
+					return response;
+				}
+			}
+		}
+		throw new IllegalArgumentException("No problem for " + ex.getClass().getName(), ex);
+	}
+
+}
