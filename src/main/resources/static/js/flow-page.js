@@ -14,6 +14,9 @@
  * Each transfer row says what happened in data- attributes: data-state (uploading,
  * retrying, paused, completing, complete, failed, cancelled), data-upload-id, data-md5,
  * data-sent-chunks and data-resumed-chunks (chunks the server already had).
+ *
+ * The rows and the drop zone are the shared TransferList (transfer-list.js); this script
+ * drives flow.js.
  */
 (function (global) {
   'use strict';
@@ -22,13 +25,9 @@
   if (!page) {
     return;
   }
-  var list = document.getElementById('flow-transfers');
-  var template = document.getElementById('flow-transfer-template');
   var dropZone = document.getElementById('flow-drop-zone');
   var input = document.getElementById('flow-input');
   var statusUrl = page.getAttribute('data-status-url');
-  var FINAL = { complete: true, failed: true, cancelled: true };
-  var transfers = [];
 
   function identifier(file) {
     var name = file.relativePath || file.webkitRelativePath || file.name;
@@ -68,69 +67,25 @@
     return;
   }
 
+  // flow.js sends three chunks at a time over all files: the list keeps no line.
+  var list = TransferList.create({
+    element: document.getElementById('flow-transfers'),
+    template: document.getElementById('flow-transfer-template'),
+    key: function (file) {
+      return file.uniqueIdentifier;
+    },
+    // The server has every chunk then and is joining them: nothing is left to hold.
+    noPause: ['completing']
+  });
+
   function Transfer(file) {
     this.file = file;
     this.uploadId = null;
     this.sentChunks = 0;
     this.resumedChunks = 0;
-    this.build();
+    this.row = list.row(file, this);
+    this.row.set('data-identifier', file.uniqueIdentifier);
   }
-
-  Transfer.prototype.build = function () {
-    var self = this;
-    var root = template.content.firstElementChild.cloneNode(true);
-    this.view = {
-      root: root,
-      bar: root.querySelector('.bar'),
-      fill: root.querySelector('.bar-fill'),
-      state: root.querySelector('.transfer-state'),
-      stats: root.querySelector('.transfer-stats'),
-      md5: root.querySelector('.transfer-md5'),
-      pause: root.querySelector('.pause'),
-      resume: root.querySelector('.resume'),
-      cancel: root.querySelector('.cancel'),
-      dismiss: root.querySelector('.dismiss')
-    };
-    root.querySelector('.transfer-name').textContent = this.file.name;
-    root.querySelector('.transfer-size').textContent = Format.bytes(this.file.size);
-    root.setAttribute('data-name', this.file.name);
-    root.setAttribute('data-identifier', this.file.uniqueIdentifier);
-    this.view.pause.addEventListener('click', function () {
-      self.pause();
-    });
-    this.view.resume.addEventListener('click', function () {
-      self.resume();
-    });
-    this.view.cancel.addEventListener('click', function () {
-      self.cancel();
-    });
-    this.view.dismiss.addEventListener('click', function () {
-      self.remove();
-    });
-    list.appendChild(root);
-  };
-
-  Transfer.prototype.show = function (state, text) {
-    this.state = state;
-    var view = this.view;
-    var final = FINAL[state] === true;
-    view.root.setAttribute('data-state', state);
-    view.state.textContent = text;
-    view.pause.hidden = final || state === 'paused' || state === 'completing';
-    view.resume.hidden = state !== 'paused';
-    view.cancel.hidden = final;
-    view.dismiss.hidden = !final;
-    if (state !== 'uploading') {
-      view.stats.textContent = '';
-    }
-  };
-
-  Transfer.prototype.remove = function () {
-    if (this.view.root.parentNode) {
-      this.view.root.parentNode.removeChild(this.view.root);
-    }
-    transfers.splice(transfers.indexOf(this), 1);
-  };
 
   /* Every answer of /api/resumable carries the upload id. */
   Transfer.prototype.learn = function (chunk) {
@@ -142,7 +97,7 @@
       var body = JSON.parse(xhr.responseText);
       if (body && body.upload_id) {
         this.uploadId = body.upload_id;
-        this.view.root.setAttribute('data-upload-id', this.uploadId);
+        this.row.set('data-upload-id', this.uploadId);
       }
     } catch (ignored) {
       // not JSON: leave it to the next answer
@@ -159,18 +114,17 @@
     } else {
       this.resumedChunks += 1;
     }
-    this.view.root.setAttribute('data-sent-chunks', String(this.sentChunks));
-    this.view.root.setAttribute('data-resumed-chunks', String(this.resumedChunks));
+    this.row.set('data-sent-chunks', this.sentChunks);
+    this.row.set('data-resumed-chunks', this.resumedChunks);
   };
 
   Transfer.prototype.progress = function () {
     var file = this.file;
     var percent = Math.min(100, Math.floor(file.progress() * 100));
     var loaded = Math.round(file.sizeUploaded());
-    this.view.fill.style.width = percent + '%';
-    this.view.bar.setAttribute('aria-valuenow', String(percent));
-    this.view.root.setAttribute('data-loaded', String(loaded));
-    if (this.state === 'paused' || this.state === 'completing' || FINAL[this.state]) {
+    var state = this.row.state;
+    this.row.bar(percent, loaded);
+    if (state === 'paused' || state === 'completing' || this.row.final()) {
       return;
     }
     var text = 'Uploading… ' + percent + ' %';
@@ -178,55 +132,42 @@
       text += ' (' + this.resumedChunks + ' ' + (this.resumedChunks === 1 ? 'chunk was' : 'chunks were')
         + ' already on the server)';
     }
-    this.show('uploading', text);
-    var left = file.timeRemaining();
-    this.view.stats.textContent = [Format.bytes(loaded) + ' of ' + Format.bytes(file.size),
-      Format.rate(file.averageSpeed), isFinite(left) && left > 0 ? Format.duration(left) + ' left' : '']
-      .filter(Boolean).join(' · ');
+    this.row.show('uploading', text);
+    // flow.js measures the speed itself.
+    this.row.stats(Format.bytes(loaded) + ' of ' + Format.bytes(file.size), loaded, file.averageSpeed);
   };
 
   Transfer.prototype.pause = function () {
     this.file.pause();
-    this.show('paused', 'Paused. What the server has is kept.');
-    refreshList();
+    this.row.show('paused', 'Paused. What the server has is kept.');
+    TransferList.uploadsChanged();
   };
 
   Transfer.prototype.resume = function () {
-    this.show('uploading', 'Continuing…');
+    this.row.show('uploading', 'Continuing…');
     this.file.resume();
   };
 
   Transfer.prototype.cancel = function () {
-    var self = this;
     this.file.cancel();
-    if (!this.uploadId) {
-      this.show('cancelled', 'Cancelled.');
-      return;
-    }
-    this.show('cancelled', 'Cancelling…');
-    deleteUpload(this.uploadId, 0).then(function () {
-      self.show('cancelled', 'Cancelled; what was sent is deleted.');
-      refreshList();
-    }, function () {
-      self.show('cancelled', 'Cancelled; the server keeps what was sent until it expires.');
+    this.row.cancelled(this.uploadId ? deleteUpload(this.uploadId, 0) : null, {
+      removing: 'Cancelling…',
+      kept: 'Cancelled; the server keeps what was sent until it expires.'
     });
   };
 
   Transfer.prototype.finish = function (body) {
     this.uploadId = body.upload_id;
-    this.view.root.setAttribute('data-upload-id', body.upload_id);
-    this.view.root.setAttribute('data-md5', body.md5);
-    this.view.fill.style.width = '100%';
-    this.view.bar.setAttribute('aria-valuenow', '100');
-    this.view.md5.querySelector('code').textContent = body.md5;
-    this.view.md5.hidden = false;
-    this.show('complete', 'Complete');
+    this.row.set('data-upload-id', body.upload_id);
+    this.row.bar(100);
+    this.row.showMd5(body.md5);
+    this.row.show('complete', 'Complete');
     flow.removeFile(this.file);
-    refreshList();
+    TransferList.uploadsChanged();
   };
 
   Transfer.prototype.fail = function (text) {
-    this.show('failed', text);
+    this.row.show('failed', text);
     flow.removeFile(this.file);
   };
 
@@ -235,30 +176,15 @@
    * or a progress answer when the completing chunk finished first. Then ask the server
    * (bounded) until it says complete.
    */
-  Transfer.prototype.awaitCompletion = function (attempt) {
+  Transfer.prototype.awaitCompletion = function () {
     var self = this;
-    this.show('completing', 'Waiting for the server to finish the file…');
-    Csrf.fetch(statusUrl + encodeURIComponent(this.uploadId), { headers: { Accept: 'application/json' } })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error('status ' + response.status);
-        }
-        return response.json();
-      })
-      .then(function (body) {
-        if (body.status === 'complete') {
-          self.finish(body);
-        } else if (attempt < 60) {
-          global.setTimeout(function () {
-            self.awaitCompletion(attempt + 1);
-          }, 500);
-        } else {
-          self.fail('The server did not finish the file. Choose it again to retry.');
-        }
-      })
-      .catch(function () {
-        self.fail('The server did not answer. Choose the file again to continue.');
-      });
+    this.row.show('completing', 'Waiting for the server to finish the file…');
+    TransferList.whenComplete(statusUrl + encodeURIComponent(this.uploadId)).then(function (body) {
+      self.finish(body);
+    }, function (error) {
+      self.fail(error.unfinished ? 'The server did not finish the file. Choose it again to retry.'
+        : 'The server did not answer. Choose the file again to continue.');
+    });
   };
 
   function deleteUpload(uploadId, attempt) {
@@ -282,12 +208,6 @@
     });
   }
 
-  function refreshList() {
-    if (global.MyUploads) {
-      global.MyUploads.refresh();
-    }
-  }
-
   function reason(chunk, message) {
     var status = chunk && chunk.xhr ? chunk.xhr.status : 0;
     var detail = Csrf.problem(status, message);
@@ -300,7 +220,7 @@
         return 'The upload is gone (expired or deleted)' + (detail ? ': ' + detail : '.')
           + ' Choose the file again to start over.';
       case 413:
-        return 'The file is larger than the server accepts' + (detail ? ': ' + detail : '.');
+        return TransferList.tooLarge(detail);
       case 0:
         return 'The server could not be reached. Choose the file again to continue.';
       default:
@@ -309,19 +229,13 @@
   }
 
   function transferOf(file) {
-    return file && file.transfer && !FINAL[file.transfer.state] ? file.transfer : null;
+    return file && file.transfer && !file.transfer.row.final() ? file.transfer : null;
   }
 
   flow.on('fileAdded', function (file) {
-    // A file chosen again after it ended gets a fresh row.
-    transfers.filter(function (transfer) {
-      return FINAL[transfer.state] && transfer.file.uniqueIdentifier === file.uniqueIdentifier;
-    }).forEach(function (transfer) {
-      transfer.remove();
-    });
+    list.removeEnded(file);
     file.transfer = new Transfer(file);
-    transfers.push(file.transfer);
-    file.transfer.show('uploading', 'Asking the server which chunks it has…');
+    file.transfer.row.show('uploading', 'Asking the server which chunks it has…');
     return true;
   });
 
@@ -342,8 +256,8 @@
   flow.on('fileRetry', function (file, chunk) {
     var transfer = transferOf(file);
     var status = chunk.xhr ? chunk.xhr.status : 0;
-    if (transfer && transfer.state !== 'paused' && (status === 0 || status >= 500)) {
-      transfer.show('retrying', 'Connection lost; trying again…');
+    if (transfer && transfer.row.state !== 'paused' && (status === 0 || status >= 500)) {
+      transfer.row.show('retrying', 'Connection lost; trying again…');
     }
   });
 
@@ -362,7 +276,7 @@
     if (body && body.status === 'complete') {
       transfer.finish(body);
     } else if (transfer.uploadId) {
-      transfer.awaitCompletion(0);
+      transfer.awaitCompletion();
     } else {
       transfer.fail('Unexpected answer from the server. Choose the file again to retry.');
     }
@@ -377,28 +291,7 @@
 
   flow.assignBrowse(input);
   flow.assignDrop(dropZone);
-  dropZone.addEventListener('dragenter', function () {
-    dropZone.classList.add('over');
-  });
-  dropZone.addEventListener('dragleave', function (event) {
-    if (!dropZone.contains(event.relatedTarget)) {
-      dropZone.classList.remove('over');
-    }
-  });
-  dropZone.addEventListener('drop', function () {
-    dropZone.classList.remove('over');
-  });
-
-  global.addEventListener('beforeunload', function (event) {
-    var busy = transfers.some(function (transfer) {
-      return !FINAL[transfer.state] && transfer.state !== 'paused';
-    });
-    if (busy) {
-      // Nothing is lost (choose the same file again to continue), but say so first.
-      event.preventDefault();
-      event.returnValue = '';
-    }
-  });
+  TransferList.dropZone(dropZone);
 
   global.FlowPage = { flow: flow };
   page.setAttribute('data-ready', 'true');

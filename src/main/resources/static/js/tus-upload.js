@@ -18,6 +18,9 @@
  * Every run (start, resume, retry after going back online) is a new tus.Upload that looks
  * for the stored URL first, because tus-js-client 4.3.1 does not reset its "aborted" flag
  * when a parallel upload is started again after abort(), and would then swallow errors.
+ *
+ * The rows, the line of files waiting for a slot, the speed and the drop zone are the
+ * shared TransferList (transfer-list.js); this script drives tus-js-client.
  */
 (function (global) {
   'use strict';
@@ -28,9 +31,7 @@
     endpoint: page.getAttribute('data-endpoint'),
     uploadsUrl: page.getAttribute('data-uploads-url'),
     chunkSize: parseInt(page.getAttribute('data-chunk-size'), 10),
-    connections: parseInt(page.getAttribute('data-parallel-uploads'), 10) || 1,
-    workerUrl: page.getAttribute('data-worker-url'),
-    sparkMd5Url: page.getAttribute('data-spark-md5-url')
+    connections: parseInt(page.getAttribute('data-parallel-uploads'), 10) || 1
   };
   var userMeta = document.querySelector('meta[name="user"]');
   var user = userMeta ? userMeta.getAttribute('content') : '';
@@ -41,15 +42,24 @@
   var MIN_PART_SIZE = 1024 * 1024;
   // tus-js-client waits these delays before its attempts after a failure (about a minute).
   var RETRY_DELAYS = [0, 1000, 2000, 4000, 8000, 15000, 30000];
-  var FINAL = { complete: true, failed: true, cancelled: true };
 
-  var list = document.getElementById('transfers');
-  var template = document.getElementById('transfer-template');
   var partsSelect = document.getElementById('tus-parts');
   var verifyBox = document.getElementById('tus-verify');
-  var transfers = [];
-  var queue = [];
-  var running = 0;
+  var list = TransferList.create({
+    element: document.getElementById('transfers'),
+    template: document.getElementById('transfer-template'),
+    key: function (file) {
+      return JSON.stringify([file.name, file.type, file.size, file.lastModified]);
+    },
+    slots: function (next) {
+      return filesAtOnce(next.parts);
+    },
+    // Offline: nothing is sent until the browser is back online, or Resume is pressed.
+    resumable: ['paused', 'offline'],
+    // Every byte is on the server then: only the MD5s are left to compare.
+    noPause: ['verifying'],
+    noCancel: ['verifying']
+  });
 
   function fingerprint(file) {
     var parts = [file.name, file.type, file.size, file.lastModified].map(function (value) {
@@ -73,47 +83,23 @@
   }
 
   function isTransient(status) {
-    return status === 0 || status === 408 || status === 409 || status === 423 || status === 425 || status === 429
-      || status >= 500;
+    return TransferList.transient(status) || status === 423;
   }
 
   function describe(error) {
     var status = statusOf(error);
     var detail = detailOf(error);
-    if (status === 401) {
-      return 'Your session has ended. Log in again, then choose the file again: it continues where it stopped.';
-    }
-    if (status === 403) {
-      return 'The server refused the request' + (detail ? ' (' + detail + ')' : '')
-        + '. Reload the page and choose the file again.';
-    }
-    if (status === 404) {
-      return 'The server no longer has this upload (it was deleted). Choose the file again to start over.';
-    }
-    if (status === 410) {
-      return 'The upload expired on the server after staying idle too long. Choose the file again to start over.';
-    }
-    if (status === 413) {
-      return 'The file is larger than the server accepts' + (detail ? ': ' + detail : '.');
-    }
-    if (status === 0) {
-      return 'The server cannot be reached.';
-    }
-    return detail || ('The upload failed (HTTP ' + status + ').');
+    return TransferList.describe(status, detail, function () {
+      if (status === 413) {
+        return TransferList.tooLarge(detail);
+      }
+      return status === 0 ? 'The server cannot be reached.' : null;
+    });
   }
 
   /* How many files send at once: a file in n parts takes n of the page's connections. */
   function filesAtOnce(parts) {
     return Math.max(1, Math.floor(config.connections / parts));
-  }
-
-  function pump() {
-    while (queue.length > 0 && running < filesAtOnce(queue[0].parts)) {
-      var transfer = queue.shift();
-      running += 1;
-      transfer.slot = true;
-      transfer.run();
-    }
   }
 
   function Transfer(file, parts, verify) {
@@ -125,130 +111,27 @@
     this.partUrls = [];
     this.heads = {};
     this.resumedAt = null;
-    this.samples = [];
     this.serverMd5 = null;
     this.clientMd5 = null;
-    this.worker = null;
-    this.slot = false;
+    this.hasher = null;
     this.paused = false;
     this.cancelled = false;
-    this.state = null;
-    this.build();
-    transfers.push(this);
+    this.row = list.row(file, this);
+    this.showParts();
   }
 
-  Transfer.prototype.build = function () {
-    var self = this;
-    var root = template.content.firstElementChild.cloneNode(true);
-    this.view = {
-      root: root,
-      name: root.querySelector('.transfer-name'),
-      parts: root.querySelector('.transfer-parts'),
-      size: root.querySelector('.transfer-size'),
-      bar: root.querySelector('.bar'),
-      fill: root.querySelector('.bar-fill'),
-      state: root.querySelector('.transfer-state'),
-      stats: root.querySelector('.transfer-stats'),
-      md5: root.querySelector('.transfer-md5'),
-      check: root.querySelector('.transfer-check'),
-      pause: root.querySelector('.pause'),
-      resume: root.querySelector('.resume'),
-      cancel: root.querySelector('.cancel'),
-      dismiss: root.querySelector('.dismiss')
-    };
-    this.view.name.textContent = this.file.name;
-    this.view.size.textContent = Format.bytes(this.file.size);
-    root.setAttribute('data-name', this.file.name);
-    this.showParts();
-    this.view.pause.addEventListener('click', function () {
-      self.pause('Paused.');
-    });
-    this.view.resume.addEventListener('click', function () {
-      self.resume();
-    });
-    this.view.cancel.addEventListener('click', function () {
-      self.cancel();
-    });
-    this.view.dismiss.addEventListener('click', function () {
-      root.parentNode.removeChild(root);
-      transfers.splice(transfers.indexOf(self), 1);
-    });
-    list.appendChild(root);
-  };
-
   Transfer.prototype.showParts = function () {
-    this.view.root.setAttribute('data-parts', String(this.parts));
-    this.view.parts.textContent = this.parts > 1 ? 'in ' + this.parts + ' parts' : '';
+    this.row.set('data-parts', this.parts);
+    this.row.view.parts.textContent = this.parts > 1 ? 'in ' + this.parts + ' parts' : '';
   };
 
-  Transfer.prototype.show = function (state, text) {
-    this.state = state;
-    var view = this.view;
-    view.root.setAttribute('data-state', state);
-    view.state.textContent = text;
-    var final = FINAL[state] === true;
-    view.pause.hidden = final || state === 'paused' || state === 'verifying';
-    view.resume.hidden = state !== 'paused' && state !== 'offline';
-    view.cancel.hidden = final || state === 'verifying';
-    view.dismiss.hidden = !final;
-    if (state !== 'uploading') {
-      view.stats.textContent = '';
-    }
-  };
-
-  Transfer.prototype.showProgress = function (sent) {
-    var size = this.file.size;
-    var percent = size > 0 ? Math.min(100, Math.floor((sent / size) * 100)) : 100;
-    this.view.fill.style.width = percent + '%';
-    this.view.bar.setAttribute('aria-valuenow', String(percent));
-    this.view.root.setAttribute('data-loaded', String(sent));
-    return percent;
-  };
-
-  /* Speed over the last few seconds of progress events. */
+  /* tus-js-client says how much is sent, not how fast: the list measures it. */
   Transfer.prototype.progress = function (sent) {
-    if (this.state === 'retrying') {
-      this.show('uploading', this.uploadingText());
+    if (this.row.state === 'retrying') {
+      this.row.uploading(this.resumedAt);
     }
-    if (this.state !== 'uploading') {
-      return;
-    }
-    var now = Date.now();
-    this.samples.push({ time: now, sent: sent });
-    while (this.samples.length > 2 && now - this.samples[0].time > 3000) {
-      this.samples.shift();
-    }
-    var percent = this.showProgress(sent);
-    if (this.lastStats && now - this.lastStats < 250) {
-      return;
-    }
-    this.lastStats = now;
-    var first = this.samples[0];
-    var elapsed = (now - first.time) / 1000;
-    var rate = elapsed >= 0.5 ? (sent - first.sent) / elapsed : 0;
-    var parts = [percent + ' %'];
-    if (rate > 0) {
-      parts.push(Format.rate(rate));
-      parts.push(Format.duration((this.file.size - sent) / rate) + ' left');
-    }
-    this.view.stats.textContent = parts.join(' · ');
-  };
-
-  Transfer.prototype.uploadingText = function () {
-    return this.resumedAt ? 'Uploading, continued at ' + Format.bytes(this.resumedAt) + '…' : 'Uploading…';
-  };
-
-  Transfer.prototype.enqueue = function () {
-    this.show('queued', 'Waiting for its turn…');
-    queue.push(this);
-    pump();
-  };
-
-  Transfer.prototype.release = function () {
-    if (this.slot) {
-      this.slot = false;
-      running -= 1;
-      global.setTimeout(pump, 0);
+    if (this.row.state === 'uploading') {
+      this.row.measure(sent);
     }
   };
 
@@ -307,17 +190,17 @@
   };
 
   /* One run: continue the upload stored for this file, if any, else start one. */
-  Transfer.prototype.run = function () {
+  Transfer.prototype.start = function () {
     var self = this;
     var upload = this.newUpload(this.parts);
-    if (this.verify && !this.worker && !this.clientMd5) {
+    if (this.verify && !this.hasher && !this.clientMd5) {
       // Hashed when its turn comes, not while it waits: files in line do not compete.
       this.startHashing();
     }
     this.heads = {};
-    this.samples = [];
+    this.row.restartSpeed();
     this.resuming = false;
-    this.show('checking', 'Looking for an earlier upload of this file…');
+    this.row.show('checking', 'Looking for an earlier upload of this file…');
     upload.findPreviousUploads().then(function (previous) {
       if (self.upload !== upload) {
         return;
@@ -334,11 +217,11 @@
         upload.resumeFromPreviousUpload(latest);
         self.resuming = true;
       }
-      self.show('uploading', latest ? 'Asking the server how far this file got…' : 'Uploading…');
+      self.row.show('uploading', latest ? 'Asking the server how far this file got…' : 'Uploading…');
       upload.start();
     }, function () {
       if (self.upload === upload) {
-        self.show('uploading', 'Uploading…');
+        self.row.uploading(null);
         upload.start();
       }
     });
@@ -361,7 +244,7 @@
     this.uploadUrl = url;
     var id = uploadIdOf(url);
     if (id) {
-      this.view.root.setAttribute('data-upload-id', id);
+      this.row.set('data-upload-id', id);
     }
   };
 
@@ -382,16 +265,16 @@
         });
         this.resuming = false;
         this.resumedAt = total;
-        this.view.root.setAttribute('data-resumed-at', String(total));
-        this.showProgress(total);
-        if (this.state === 'uploading') {
-          this.show('uploading', this.uploadingText());
+        this.row.set('data-resumed-at', total);
+        this.row.progress(total);
+        if (this.row.state === 'uploading') {
+          this.row.uploading(total);
         }
       }
     }
     else if (method === 'POST' && status === 201 && request.getHeader('Upload-Concat') === 'partial') {
       this.partUrls.push(response.getHeader('Location'));
-      this.view.root.setAttribute('data-part-ids', this.partUrls.map(uploadIdOf).join(' '));
+      this.row.set('data-part-ids', this.partUrls.map(uploadIdOf).join(' '));
     }
     else if (method === 'POST' && status === 201 && this.parts === 1) {
       this.resuming = false;
@@ -406,13 +289,12 @@
     if (!isTransient(status)) {
       return false;
     }
-    this.show('retrying', (status === 0 ? 'Connection lost' : 'The server is busy (HTTP ' + status + ')')
-      + '; trying again (attempt ' + (attempt + 1) + ' of ' + RETRY_DELAYS.length + ')…');
+    this.row.show('retrying', TransferList.retrying(status, attempt + 1, RETRY_DELAYS.length));
     return true;
   };
 
   Transfer.prototype.stopped = function () {
-    return this.paused || this.cancelled || this.state === 'offline';
+    return this.paused || this.cancelled || this.row.state === 'offline';
   };
 
   /* Every byte is on the server: the final state comes from /api/uploads. */
@@ -420,9 +302,9 @@
     var self = this;
     this.upload = null;
     this.urlKnown(url);
-    this.showProgress(this.file.size);
-    this.release();
-    this.show('verifying', 'Stored; reading its state from the server…');
+    this.row.progress(this.file.size);
+    this.row.release();
+    this.row.show('verifying', 'Stored; reading its state from the server…');
     var id = uploadIdOf(url);
     global.fetch(config.uploadsUrl + '/' + encodeURIComponent(id), {
       credentials: 'same-origin',
@@ -434,87 +316,79 @@
       return response.json();
     }).then(function (upload) {
       if (upload.status !== 'complete' || !upload.md5) {
-        self.fail('The server says this upload is ' + upload.status + ', not complete.');
+        self.row.fail('The server says this upload is ' + upload.status + ', not complete.');
         return;
       }
       self.serverMd5 = upload.md5;
-      self.view.root.setAttribute('data-md5', upload.md5);
-      self.view.md5.hidden = false;
-      self.view.md5.querySelector('code').textContent = upload.md5;
+      self.row.showMd5(upload.md5);
       self.conclude();
-      if (global.MyUploads) {
-        global.MyUploads.refresh();
-      }
+      TransferList.uploadsChanged();
     }, function (error) {
-      self.fail('The file was sent, but its state could not be read (' + error.message + '): see "My uploads".');
+      self.row.fail('The file was sent, but its state could not be read (' + error.message + '): see "My uploads".');
     });
   };
 
   /* Complete once the server's MD5 is known and, if asked, the file's own. */
   Transfer.prototype.conclude = function () {
-    if (!this.serverMd5 || FINAL[this.state]) {
+    if (!this.serverMd5 || this.row.final()) {
       return;
     }
     if (this.verify && !this.clientMd5) {
-      this.show('verifying', 'Stored; checking its MD5 against the file…');
+      this.row.show('verifying', 'Stored; checking its MD5 against the file…');
       return;
     }
     if (this.verify && this.clientMd5 !== this.serverMd5) {
-      this.view.root.setAttribute('data-verified', 'false');
-      this.view.check.textContent = 'differs from the file\'s ' + this.clientMd5;
-      this.show('failed', 'The MD5 the server computed differs from this file\'s: was the file changed while it '
+      this.row.set('data-verified', 'false');
+      this.row.view.check.textContent = 'differs from the file\'s ' + this.clientMd5;
+      this.row.show('failed', 'The MD5 the server computed differs from this file\'s: was the file changed while it '
         + 'was sent? Delete this upload in "My uploads" and send the file again.');
       return;
     }
     if (this.verify) {
-      this.view.root.setAttribute('data-verified', 'true');
-      this.view.check.textContent = 'matches the file';
+      this.row.set('data-verified', 'true');
+      this.row.view.check.textContent = 'matches the file';
     }
-    this.show('complete', 'Complete');
+    this.row.show('complete', 'Complete');
   };
 
   Transfer.prototype.startHashing = function () {
     var self = this;
-    this.worker = new Worker(config.workerUrl);
-    this.worker.onmessage = function (event) {
-      var message = event.data;
-      if (message.type === 'done') {
-        self.clientMd5 = message.md5;
-        self.view.root.setAttribute('data-client-md5', message.md5);
+    this.hasher = TransferList.md5(this.file, page, {
+      progress: function (hashed) {
+        if (self.row.state === 'verifying' && !self.clientMd5) {
+          self.row.hashing(hashed);
+        }
+      },
+      done: function (md5) {
+        self.clientMd5 = md5;
+        self.row.set('data-client-md5', md5);
         self.stopHashing();
         self.conclude();
-      } else if (message.type === 'progress' && self.state === 'verifying' && !self.clientMd5) {
-        self.view.stats.textContent = 'MD5 ' + Math.floor((message.hashed / Math.max(1, self.file.size)) * 100)
-          + ' %';
-      } else if (message.type === 'error') {
-        self.hashFailed(message.message);
+      },
+      error: function (reason) {
+        self.hashFailed(reason);
       }
-    };
-    this.worker.onerror = function (event) {
-      event.preventDefault();
-      self.hashFailed(event.message || 'the hashing script failed');
-    };
+    });
     // The worker reads the file itself, next to the upload.
-    this.worker.postMessage({ type: 'start', library: config.sparkMd5Url, file: this.file });
-    this.worker.postMessage({ type: 'finish', size: this.file.size });
+    this.hasher.finish();
   };
 
   Transfer.prototype.stopHashing = function () {
-    if (this.worker) {
-      this.worker.terminate();
-      this.worker = null;
+    if (this.hasher) {
+      this.hasher.stop();
+      this.hasher = null;
     }
   };
 
   Transfer.prototype.hashFailed = function (reason) {
     this.stopHashing();
     this.verify = false;
-    this.view.check.textContent = '(not checked: the file could not be read here, ' + reason + ')';
+    this.row.view.check.textContent = '(not checked: the file could not be read here, ' + reason + ')';
     this.conclude();
   };
 
   Transfer.prototype.failed = function (error) {
-    if (this.stopped() || FINAL[this.state]) {
+    if (this.stopped() || this.row.final()) {
       return;
     }
     if (statusOf(error) === 0 && global.navigator.onLine === false) {
@@ -526,21 +400,16 @@
       this.pause(describe(error) + ' Resume to try again.');
       return;
     }
-    this.fail(describe(error));
+    this.row.fail(describe(error));
   };
 
   /* No network: stop, and continue by itself when the browser is back online. */
   Transfer.prototype.offline = function () {
     this.abortUpload();
-    this.release();
-    this.show('offline', 'No connection: it continues when the browser is back online.');
+    this.row.halt('offline', 'No connection: it continues when the browser is back online.');
   };
 
   Transfer.prototype.abortUpload = function () {
-    var index = queue.indexOf(this);
-    if (index >= 0) {
-      queue.splice(index, 1);
-    }
     var upload = this.upload;
     this.upload = null;
     if (upload) {
@@ -550,40 +419,37 @@
   };
 
   Transfer.prototype.pause = function (text) {
-    if (FINAL[this.state] || this.paused || this.state === 'verifying') {
+    if (this.row.final() || this.paused || this.row.state === 'verifying') {
       return;
     }
     this.paused = true;
     this.abortUpload();
-    this.release();
-    this.show('paused', text);
+    this.row.halt('paused', text || 'Paused.');
   };
 
   Transfer.prototype.resume = function () {
-    if (!this.paused && this.state !== 'offline') {
+    if (!this.paused && this.row.state !== 'offline') {
       return;
     }
     this.paused = false;
     this.resumedAt = null;
-    this.view.root.removeAttribute('data-resumed-at');
-    this.state = null;
-    this.enqueue();
+    this.row.set('data-resumed-at', null);
+    this.row.enqueue();
   };
 
   Transfer.prototype.cancel = function () {
     var self = this;
-    if (FINAL[this.state] || this.state === 'verifying') {
+    if (this.row.final() || this.row.state === 'verifying') {
       return;
     }
     this.cancelled = true;
     this.stopHashing();
     var upload = this.abortUpload();
-    this.release();
-    this.show('cancelled', 'Cancelled; removing what was sent…');
+    this.row.release();
     // A fresh tus.Upload finds what was stored for this file (also the parts of a
     // parallel upload), terminates it on the server and drops it from localStorage.
     var cleaner = new tus.Upload(this.file, { endpoint: config.endpoint, fingerprint: fingerprint });
-    cleaner.findPreviousUploads().then(function (previous) {
+    this.row.cancelled(cleaner.findPreviousUploads().then(function (previous) {
       var urls = [];
       if (upload && upload.url) {
         urls.push(upload.url);
@@ -607,26 +473,14 @@
             }
           });
       })).then(function () {
-        return urls.length;
+        return urls.length > 0;
       });
-    }).then(function (count) {
-      self.show('cancelled', count > 0 ? 'Cancelled; what was sent is deleted.' : 'Cancelled.');
-      if (global.MyUploads) {
-        global.MyUploads.refresh();
-      }
-    }, function () {
-      self.show('cancelled', 'Cancelled. The server could not delete the bytes sent; delete them in "My uploads".');
-    });
+    }));
   };
 
-  Transfer.prototype.fail = function (text) {
-    if (FINAL[this.state]) {
-      return;
-    }
+  Transfer.prototype.stop = function () {
     this.abortUpload();
     this.stopHashing();
-    this.release();
-    this.show('failed', text);
   };
 
   function unique(values) {
@@ -635,27 +489,12 @@
     });
   }
 
-  function activeTransferOf(file) {
-    for (var i = 0; i < transfers.length; i += 1) {
-      var other = transfers[i].file;
-      if (!FINAL[transfers[i].state] && other.name === file.name && other.size === file.size
-        && other.lastModified === file.lastModified && other.type === file.type) {
-        return transfers[i];
-      }
-    }
-    return null;
-  }
-
   function add(files) {
     var parts = parseInt(partsSelect.value, 10) || 1;
     Array.prototype.forEach.call(files, function (file) {
-      var existing = activeTransferOf(file);
-      if (existing) {
-        existing.view.root.scrollIntoView({ block: 'nearest' });
-        existing.resume();
-        return;
-      }
-      new Transfer(file, parts, verifyBox.checked).enqueue();
+      list.choose(file, function () {
+        return new Transfer(file, parts, verifyBox.checked);
+      });
     });
   }
 
@@ -666,72 +505,18 @@
     input.value = '';
   });
 
-  var dropZone = document.getElementById('drop-zone');
-  ['dragenter', 'dragover'].forEach(function (name) {
-    dropZone.addEventListener(name, function (event) {
-      event.preventDefault();
-      dropZone.classList.add('over');
-    });
-  });
-  dropZone.addEventListener('dragleave', function () {
-    dropZone.classList.remove('over');
-  });
-  dropZone.addEventListener('drop', function (event) {
-    event.preventDefault();
-    dropZone.classList.remove('over');
-    if (event.dataTransfer && event.dataTransfer.files) {
-      add(event.dataTransfer.files);
-    }
-  });
-  // A file dropped next to the zone would otherwise replace the page.
-  ['dragover', 'drop'].forEach(function (name) {
-    document.addEventListener(name, function (event) {
-      if (!dropZone.contains(event.target)) {
-        event.preventDefault();
-      }
-    });
-  });
+  TransferList.dropZone(document.getElementById('drop-zone'), add);
 
   // Stored URLs of uploads that are over (complete or expired) are of no use any more.
-  document.addEventListener('uploads-loaded', function (event) {
-    var over = {};
-    event.detail.forEach(function (upload) {
-      if (upload.status === 'complete' || upload.status === 'expired') {
-        over[upload.upload_id] = true;
-      }
-    });
-    try {
-      for (var i = global.localStorage.length - 1; i >= 0; i -= 1) {
-        var key = global.localStorage.key(i);
-        if (key.indexOf(STORAGE_PREFIX) === 0) {
-          var entry = JSON.parse(global.localStorage.getItem(key));
-          if (entry && over[uploadIdOf(entry.uploadUrl)]) {
-            global.localStorage.removeItem(key);
-          }
-        }
-      }
-    } catch (ignored) {
-      // no storage, or an entry that is not ours: nothing to clean
-    }
+  TransferList.pruneStorage(STORAGE_PREFIX, function (upload) {
+    return upload.status === 'complete' || upload.status === 'expired';
+  }, function (value) {
+    var entry = JSON.parse(value);
+    return entry && uploadIdOf(entry.uploadUrl);
   });
 
-  global.addEventListener('online', function () {
-    transfers.forEach(function (transfer) {
-      if (transfer.state === 'offline') {
-        transfer.resume();
-      }
-    });
-  });
-
-  global.addEventListener('beforeunload', function (event) {
-    var busy = transfers.some(function (transfer) {
-      return !FINAL[transfer.state] && transfer.state !== 'paused' && transfer.state !== 'offline';
-    });
-    if (busy) {
-      // Nothing is lost (choose the same file again to continue), but say so first.
-      event.preventDefault();
-      event.returnValue = '';
-    }
+  list.whenOnline('offline', function (transfer) {
+    transfer.resume();
   });
 
   page.setAttribute('data-ready', 'true');

@@ -5,6 +5,9 @@
  * the upload is complete. While a file is uploading, the submit buttons of its form are
  * disabled (and a submit by the Enter key is held back).
  *
+ * Needs csrf.js (the layout loads it) and transfer-list.js, which waits for the server to
+ * complete an upload as the upload pages do.
+ *
  * Settings come from data- attributes of the field (the Content-Security-Policy allows no
  * inline script): data-target, data-status-url, data-chunk-size. The field's data-state
  * says where it is: idle, uploading, complete or failed.
@@ -14,16 +17,6 @@
  */
 (function () {
   'use strict';
-
-  function csrfHeaders() {
-    var token = document.querySelector('meta[name="_csrf"]');
-    var header = document.querySelector('meta[name="_csrf_header"]');
-    var headers = {};
-    if (token && header) {
-      headers[header.getAttribute('content')] = token.getAttribute('content');
-    }
-    return headers;
-  }
 
   function busyForms() {
     return window.UploadField.busy || (window.UploadField.busy = new Map());
@@ -74,7 +67,7 @@
       simultaneousUploads: 3,
       testChunks: true,
       maxFiles: 1,
-      headers: csrfHeaders(),
+      headers: Csrf.headers(),
       // 423 (a chunk another request is writing) and 5xx other than 500/501 are retried.
       permanentErrors: [400, 401, 403, 404, 413, 415, 500, 501],
       maxChunkRetries: 30,
@@ -111,19 +104,12 @@
 
     // The response that fileSuccess gets is whichever chunk the client heard last; if
     // that was not the one that completed the upload, ask the server (bounded).
-    function awaitCompletion(uploadId, attempt) {
-      fetch(statusUrl + encodeURIComponent(uploadId), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
-        .then(function (response) { return response.json(); })
-        .then(function (body) {
-          if (body.status === 'complete') {
-            finish({ upload_id: body.upload_id, filename: body.filename, size: body.size });
-          } else if (attempt < 60) {
-            setTimeout(function () { awaitCompletion(uploadId, attempt + 1); }, 500);
-          } else {
-            fail('the server did not finish the upload');
-          }
-        })
-        .catch(function () { fail('the server did not answer'); });
+    function awaitCompletion(uploadId) {
+      TransferList.whenComplete(statusUrl + encodeURIComponent(uploadId)).then(function (body) {
+        finish({ upload_id: body.upload_id, filename: body.filename, size: body.size });
+      }, function (error) {
+        fail(error.unfinished ? 'the server did not finish the upload' : 'the server did not answer');
+      });
     }
 
     resumable.on('fileAdded', function (file) {
@@ -155,7 +141,7 @@
       if (body.status === 'complete') {
         finish(body);
       } else {
-        awaitCompletion(body.upload_id, 0);
+        awaitCompletion(body.upload_id);
       }
     });
     resumable.on('fileError', function (file, text) {

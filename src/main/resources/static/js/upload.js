@@ -11,6 +11,9 @@
  * - retries with exponential back-off for what may pass (no connection, 409 busy,
  *   5xx), a resync when the server says it is at another offset, and a message in
  *   words for what will not pass.
+ *
+ * The rows, the line of files waiting for a slot and the drop zone are the shared
+ * TransferList (transfer-list.js); this script drives jQuery-File-Upload and the protocol.
  */
 (function ($) {
   'use strict';
@@ -21,22 +24,24 @@
     completeUrl: page.getAttribute('data-complete-url'),
     chunkSize: parseInt(page.getAttribute('data-chunk-size'), 10),
     parallel: parseInt(page.getAttribute('data-parallel-uploads'), 10) || 1,
-    uploadsUrl: page.getAttribute('data-uploads-url'),
-    workerUrl: page.getAttribute('data-worker-url'),
-    sparkMd5Url: page.getAttribute('data-spark-md5-url')
+    uploadsUrl: page.getAttribute('data-uploads-url')
   };
   var userMeta = document.querySelector('meta[name="user"]');
   var storagePrefix = 'chunked-upload:' + (userMeta ? userMeta.getAttribute('content') : '') + ':';
   var MAX_RETRIES = 8;
   var FIRST_DELAY_MS = 1000;
   var MAX_DELAY_MS = 30000;
-  var FINAL = { complete: true, failed: true, cancelled: true };
 
-  var list = document.getElementById('transfers');
-  var template = document.getElementById('transfer-template');
-  var transfers = [];
-  var queue = [];
-  var running = 0;
+  var list = TransferList.create({
+    element: document.getElementById('transfers'),
+    template: document.getElementById('transfer-template'),
+    key: storageKey,
+    slots: function () {
+      return config.parallel;
+    },
+    // Nothing is being sent then: there is nothing a pause would stop.
+    noPause: ['hashing', 'completing']
+  });
 
   /* localStorage: the upload id of a file this user started and did not finish. */
 
@@ -94,50 +99,25 @@
   }
 
   function isTransient(status, type) {
-    return status === 0 || status === 408 || status === 409 || status === 425 || status === 429
-      || status >= 500 || type === 'chunk-interrupted';
+    return TransferList.transient(status) || type === 'chunk-interrupted';
   }
 
   function describe(status, problem) {
     var detail = problem && problem.detail ? problem.detail : '';
     var type = problemType(problem);
-    if (status === 401) {
-      return 'Your session has ended. Log in again, then choose the file again: it continues where it stopped.';
-    }
-    if (status === 403) {
-      return 'The server refused the request' + (detail ? ' (' + detail + ')' : '')
-        + '. Reload the page and choose the file again.';
-    }
-    if (status === 404) {
-      return 'The server no longer has this upload (it was deleted). Choose the file again to start over.';
-    }
-    if (status === 410) {
-      return 'The upload expired on the server after staying idle too long. Choose the file again to start over.';
-    }
-    if (status === 413) {
-      return 'The server refuses a chunk this large' + (detail ? ': ' + detail : '.');
-    }
-    if (type === 'md5-mismatch') {
-      return 'The MD5 of this file does not match the bytes the server received: was the file changed while it was '
-        + 'sent? Delete this upload in "My uploads" and send the file again.';
-    }
-    if (type === 'upload-too-large') {
-      return 'The file is larger than the server accepts' + (detail ? ': ' + detail : '.');
-    }
-    return detail || ('The upload failed (HTTP ' + status + ').');
+    return TransferList.describe(status, detail, function () {
+      if (status === 413) {
+        return 'The server refuses a chunk this large' + (detail ? ': ' + detail : '.');
+      }
+      if (type === 'md5-mismatch') {
+        return 'The MD5 of this file does not match the bytes the server received: was the file changed while it '
+          + 'was sent? Delete this upload in "My uploads" and send the file again.';
+      }
+      return type === 'upload-too-large' ? TransferList.tooLarge(detail) : null;
+    });
   }
 
-  /* Slots: at most config.parallel files send at once, the others wait in line. */
-
-  function pump() {
-    while (running < config.parallel && queue.length > 0) {
-      var transfer = queue.shift();
-      running += 1;
-      transfer.slot = true;
-      transfer.begin();
-    }
-  }
-
+  /* A file; at most config.parallel of them send at once (see list), the others wait in line. */
   function Transfer(file, data) {
     this.file = file;
     this.data = data;
@@ -146,108 +126,28 @@
     this.offset = 0;
     this.retries = 0;
     this.md5 = null;
-    this.worker = null;
-    this.hashing = false;
+    this.hasher = null;
     this.request = null;
     this.timer = null;
-    this.slot = false;
     this.paused = false;
     this.cancelled = false;
-    this.state = null;
-    this.build();
-    transfers.push(this);
+    this.row = list.row(file, this);
+    this.row.set('data-upload-id', this.uploadId);
   }
-
-  Transfer.prototype.build = function () {
-    var self = this;
-    var root = template.content.firstElementChild.cloneNode(true);
-    this.view = {
-      root: root,
-      name: root.querySelector('.transfer-name'),
-      size: root.querySelector('.transfer-size'),
-      bar: root.querySelector('.bar'),
-      fill: root.querySelector('.bar-fill'),
-      state: root.querySelector('.transfer-state'),
-      stats: root.querySelector('.transfer-stats'),
-      md5: root.querySelector('.transfer-md5'),
-      pause: root.querySelector('.pause'),
-      resume: root.querySelector('.resume'),
-      cancel: root.querySelector('.cancel'),
-      dismiss: root.querySelector('.dismiss')
-    };
-    this.view.name.textContent = this.file.name;
-    this.view.size.textContent = Format.bytes(this.file.size);
-    root.setAttribute('data-name', this.file.name);
-    this.view.pause.addEventListener('click', function () {
-      self.pause('Paused.');
-    });
-    this.view.resume.addEventListener('click', function () {
-      self.resume();
-    });
-    this.view.cancel.addEventListener('click', function () {
-      self.cancel();
-    });
-    this.view.dismiss.addEventListener('click', function () {
-      root.parentNode.removeChild(root);
-      transfers.splice(transfers.indexOf(self), 1);
-    });
-    list.appendChild(root);
-  };
-
-  Transfer.prototype.show = function (state, text) {
-    this.state = state;
-    var view = this.view;
-    view.root.setAttribute('data-state', state);
-    view.state.textContent = text;
-    var final = FINAL[state] === true;
-    view.pause.hidden = final || state === 'paused' || state === 'hashing' || state === 'completing';
-    view.resume.hidden = state !== 'paused';
-    view.cancel.hidden = final;
-    view.dismiss.hidden = !final;
-    if (state !== 'uploading') {
-      view.stats.textContent = '';
-    }
-    if (this.uploadId) {
-      view.root.setAttribute('data-upload-id', this.uploadId);
-    }
-  };
-
-  Transfer.prototype.showProgress = function (loaded) {
-    var size = this.file.size;
-    var percent = size > 0 ? Math.min(100, Math.floor((loaded / size) * 100)) : 100;
-    this.view.fill.style.width = percent + '%';
-    this.view.bar.setAttribute('aria-valuenow', String(percent));
-    this.view.root.setAttribute('data-loaded', String(loaded));
-    return percent;
-  };
 
   Transfer.prototype.stopped = function () {
     return this.paused || this.cancelled;
   };
 
-  Transfer.prototype.enqueue = function () {
-    this.show('queued', 'Waiting for its turn…');
-    queue.push(this);
-    pump();
-  };
-
-  Transfer.prototype.release = function () {
-    if (this.slot) {
-      this.slot = false;
-      running -= 1;
-      window.setTimeout(pump, 0);
-    }
-  };
-
   /* Start or continue: ask the server how far a remembered upload got. */
-  Transfer.prototype.begin = function () {
+  Transfer.prototype.start = function () {
     var self = this;
     if (!this.uploadId) {
       this.offset = 0;
       this.send();
       return;
     }
-    this.show('checking', 'Asking the server how far this file got…');
+    this.row.show('checking', 'Asking the server how far this file got…');
     this.request = $.ajax({
       url: config.chunkUrl + '/' + encodeURIComponent(this.uploadId),
       method: 'GET',
@@ -269,8 +169,8 @@
       var offset = rangeOffset(xhr);
       self.offset = offset !== null ? offset : status.offset;
       self.resumedAt = self.offset;
-      self.view.root.setAttribute('data-resumed-at', String(self.offset));
-      self.showProgress(self.offset);
+      self.row.set('data-resumed-at', self.offset);
+      self.row.progress(self.offset);
       if (self.offset >= self.file.size) {
         self.finish();
       } else {
@@ -293,53 +193,48 @@
   Transfer.prototype.startOver = function () {
     forget(this.file);
     this.uploadId = null;
-    this.view.root.removeAttribute('data-upload-id');
+    this.row.set('data-upload-id', null);
     this.offset = 0;
     this.send();
   };
 
   Transfer.prototype.startWorker = function () {
     var self = this;
-    if (this.worker) {
+    if (this.hasher) {
       return;
     }
-    this.worker = new Worker(config.workerUrl);
-    this.worker.onmessage = function (event) {
-      self.onHash(event.data);
-    };
-    this.worker.onerror = function (event) {
-      event.preventDefault();
-      self.fail('The MD5 of this file could not be computed: ' + (event.message || 'the hashing script failed') + '.');
-    };
-    this.worker.postMessage({ type: 'start', library: config.sparkMd5Url, file: this.file });
+    this.hasher = TransferList.md5(this.file, page, {
+      progress: function (hashed) {
+        if (self.row.state === 'hashing') {
+          self.row.hashing(hashed);
+        }
+      },
+      done: function (md5) {
+        self.md5 = md5;
+        self.row.set('data-client-md5', md5);
+        self.stopWorker();
+        if (self.row.state === 'hashing') {
+          self.complete();
+        }
+      },
+      error: function (reason, scriptFailed) {
+        self.row.fail(scriptFailed ? 'The MD5 of this file could not be computed: ' + reason + '.'
+          : 'This file could not be read (was it moved or changed?): ' + reason);
+      }
+    });
   };
 
   Transfer.prototype.stopWorker = function () {
-    if (this.worker) {
-      this.worker.terminate();
-      this.worker = null;
+    if (this.hasher) {
+      this.hasher.stop();
+      this.hasher = null;
     }
   };
 
   /* The bytes [start, start + blob.size) of the file, as they go out. */
   Transfer.prototype.hash = function (blob, start) {
     this.startWorker();
-    this.worker.postMessage({ type: 'slice', start: start, blob: blob });
-  };
-
-  Transfer.prototype.onHash = function (message) {
-    if (message.type === 'error') {
-      this.fail('This file could not be read (was it moved or changed?): ' + message.message);
-    } else if (message.type === 'progress' && this.state === 'hashing') {
-      this.view.stats.textContent = 'MD5 ' + Math.floor((message.hashed / Math.max(1, this.file.size)) * 100) + ' %';
-    } else if (message.type === 'done') {
-      this.md5 = message.md5;
-      this.view.root.setAttribute('data-client-md5', message.md5);
-      this.stopWorker();
-      if (this.state === 'hashing') {
-        this.complete();
-      }
-    }
+    this.hasher.slice(blob, start);
   };
 
   Transfer.prototype.url = function () {
@@ -366,9 +261,8 @@
       this.hash(this.file, 0);
     }
     this.sendStarted = Date.now();
-    this.show('uploading', this.resumedAt ? 'Uploading, continued at ' + Format.bytes(this.resumedAt) + '…'
-      : 'Uploading…');
-    this.showProgress(this.offset);
+    this.row.uploading(this.resumedAt);
+    this.row.progress(this.offset);
     this.request = data.submit();
   };
 
@@ -377,24 +271,17 @@
     if (!this.uploadId && result && result.upload_id) {
       this.uploadId = result.upload_id;
       remember(this.file, this.uploadId);
-      this.view.root.setAttribute('data-upload-id', this.uploadId);
+      this.row.set('data-upload-id', this.uploadId);
     }
     this.offset = uploadedBytes;
     this.retries = 0;
   };
 
   Transfer.prototype.progress = function (loaded, bitrate) {
-    if (this.state !== 'uploading') {
-      return;
+    if (this.row.state === 'uploading') {
+      // jQuery-File-Upload measures the speed itself, in bits per second.
+      this.row.stats(this.row.progress(loaded) + ' %', loaded, bitrate / 8);
     }
-    var percent = this.showProgress(loaded);
-    var bytesPerSecond = bitrate / 8;
-    var parts = [percent + ' %'];
-    if (bytesPerSecond > 0) {
-      parts.push(Format.rate(bytesPerSecond));
-      parts.push(Format.duration((this.file.size - loaded) / bytesPerSecond) + ' left');
-    }
-    this.view.stats.textContent = parts.join(' · ');
   };
 
   /* Every byte is on the server. */
@@ -407,7 +294,7 @@
       this.chunkDone(result, this.file.size);
     }
     this.offset = this.file.size;
-    this.showProgress(this.offset);
+    this.row.progress(this.offset);
     if (this.paused) {
       return;
     }
@@ -420,14 +307,14 @@
       this.complete();
       return;
     }
-    this.show('hashing', 'Finishing the MD5…');
+    this.row.show('hashing', 'Finishing the MD5…');
     this.startWorker();
-    this.worker.postMessage({ type: 'finish', size: this.file.size });
+    this.hasher.finish();
   };
 
   Transfer.prototype.complete = function () {
     var self = this;
-    this.show('completing', 'Completing…');
+    this.row.show('completing', 'Completing…');
     this.request = $.ajax({
       url: config.completeUrl,
       method: 'POST',
@@ -448,15 +335,11 @@
   Transfer.prototype.completed = function (md5) {
     forget(this.file);
     this.stopWorker();
-    this.showProgress(this.file.size);
-    this.view.md5.hidden = false;
-    this.view.md5.querySelector('code').textContent = md5;
-    this.view.root.setAttribute('data-md5', md5);
-    this.show('complete', 'Complete');
-    this.release();
-    if (window.MyUploads) {
-      window.MyUploads.refresh();
-    }
+    this.row.progress(this.file.size);
+    this.row.showMd5(md5);
+    this.row.show('complete', 'Complete');
+    this.row.release();
+    TransferList.uploadsChanged();
   };
 
   /* The server completed it already (the answer to our completion got lost). */
@@ -490,7 +373,7 @@
     }
     if (type === 'upload-complete' && this.retries < MAX_RETRIES) {
       this.retries += 1;
-      this.begin();
+      this.start();
       return;
     }
     if (isTransient(xhr.status, type)) {
@@ -500,7 +383,7 @@
     if (xhr.status === 404 || xhr.status === 410 || type === 'md5-mismatch') {
       forget(this.file);
     }
-    this.fail(describe(xhr.status, problem));
+    this.row.fail(describe(xhr.status, problem));
   };
 
   Transfer.prototype.retryLater = function (status, phase) {
@@ -514,9 +397,8 @@
     var delay = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * Math.pow(2, this.retries - 1));
     delay = Math.round(delay * (0.8 + Math.random() * 0.4));
     this.retryPhase = phase;
-    this.show('retrying', (status === 0 ? 'Connection lost' : 'The server is busy (HTTP ' + status + ')')
-      + '; trying again in ' + Math.max(1, Math.round(delay / 1000)) + ' s (attempt ' + this.retries + ' of '
-      + MAX_RETRIES + ')…');
+    this.row.show('retrying', TransferList.retrying(status, this.retries, MAX_RETRIES,
+      Math.max(1, Math.round(delay / 1000))));
     this.timer = window.setTimeout(function () {
       self.timer = null;
       self.retry();
@@ -534,7 +416,7 @@
     if (this.retryPhase === 'complete' && this.md5) {
       this.complete();
     } else {
-      this.begin();
+      this.start();
     }
   };
 
@@ -543,10 +425,6 @@
       window.clearTimeout(this.timer);
       this.timer = null;
     }
-    var index = queue.indexOf(this);
-    if (index >= 0) {
-      queue.splice(index, 1);
-    }
     if (this.request && this.request.abort) {
       this.request.abort();
     }
@@ -554,13 +432,12 @@
   };
 
   Transfer.prototype.pause = function (text) {
-    if (FINAL[this.state] || this.paused) {
+    if (this.row.final() || this.paused) {
       return;
     }
     this.paused = true;
     this.abortRequest();
-    this.release();
-    this.show('paused', text);
+    this.row.halt('paused', text || 'Paused.');
   };
 
   Transfer.prototype.resume = function () {
@@ -570,41 +447,23 @@
     this.paused = false;
     this.retries = 0;
     this.resumedAt = null;
-    this.enqueue();
+    this.row.enqueue();
   };
 
   Transfer.prototype.cancel = function () {
-    if (FINAL[this.state]) {
+    if (this.row.final()) {
       return;
     }
     this.cancelled = true;
-    this.abortRequest();
-    this.release();
-    this.stopWorker();
+    this.stop();
+    this.row.release();
     forget(this.file);
-    var uploadId = this.uploadId;
-    this.show('cancelled', uploadId ? 'Cancelled; removing what was sent…' : 'Cancelled.');
-    if (uploadId) {
-      var self = this;
-      deleteUpload(uploadId, 5, 500).then(function () {
-        self.show('cancelled', 'Cancelled; what was sent is deleted.');
-        if (window.MyUploads) {
-          window.MyUploads.refresh();
-        }
-      }, function () {
-        self.show('cancelled', 'Cancelled. The server could not delete the bytes sent; delete them in "My uploads".');
-      });
-    }
+    this.row.cancelled(this.uploadId ? deleteUpload(this.uploadId, 5, 500) : null);
   };
 
-  Transfer.prototype.fail = function (text) {
-    if (FINAL[this.state]) {
-      return;
-    }
+  Transfer.prototype.stop = function () {
     this.abortRequest();
     this.stopWorker();
-    this.release();
-    this.show('failed', text);
   };
 
   /* A chunk still being written holds the upload for a moment (409): try a few times. */
@@ -628,16 +487,6 @@
       });
   }
 
-  function activeTransferOf(file) {
-    var key = storageKey(file);
-    for (var i = 0; i < transfers.length; i += 1) {
-      if (!FINAL[transfers[i].state] && storageKey(transfers[i].file) === key) {
-        return transfers[i];
-      }
-    }
-    return null;
-  }
-
   function startOf(contentRange) {
     var match = /^bytes (\d+)-/.exec(contentRange || '');
     return match ? parseInt(match[1], 10) : 0;
@@ -654,16 +503,9 @@
     progressInterval: 250,
     bitrateInterval: 1000,
     add: function (event, data) {
-      var file = data.files[0];
-      var existing = activeTransferOf(file);
-      if (existing) {
-        existing.view.root.scrollIntoView({ block: 'nearest' });
-        if (existing.paused) {
-          existing.resume();
-        }
-        return;
-      }
-      new Transfer(file, data).enqueue();
+      list.choose(data.files[0], function (file) {
+        return new Transfer(file, data);
+      });
     },
     send: function (event, options) {
       options.contentType = 'application/octet-stream';
@@ -698,64 +540,19 @@
     }
   });
 
-  var dropZone = document.getElementById('drop-zone');
-  ['dragenter', 'dragover'].forEach(function (name) {
-    dropZone.addEventListener(name, function () {
-      dropZone.classList.add('over');
-    });
-  });
-  ['dragleave', 'drop'].forEach(function (name) {
-    dropZone.addEventListener(name, function () {
-      dropZone.classList.remove('over');
-    });
-  });
-  // A file dropped next to the zone would otherwise replace the page.
-  ['dragover', 'drop'].forEach(function (name) {
-    document.addEventListener(name, function (event) {
-      if (!dropZone.contains(event.target)) {
-        event.preventDefault();
-      }
-    });
-  });
+  // jQuery-File-Upload takes the files dropped on the zone itself.
+  TransferList.dropZone(document.getElementById('drop-zone'));
 
   // Uploads that are over (complete, expired, deleted) need no resume entry any more.
-  document.addEventListener('uploads-loaded', function (event) {
-    var over = {};
-    event.detail.forEach(function (upload) {
-      if (upload.status !== 'uploading') {
-        over[upload.upload_id] = true;
-      }
-    });
-    try {
-      for (var i = window.localStorage.length - 1; i >= 0; i -= 1) {
-        var key = window.localStorage.key(i);
-        if (key.indexOf(storagePrefix) === 0 && over[window.localStorage.getItem(key)]) {
-          window.localStorage.removeItem(key);
-        }
-      }
-    } catch (ignored) {
-      // no storage: nothing to clean
-    }
+  TransferList.pruneStorage(storagePrefix, function (upload) {
+    return upload.status !== 'uploading';
+  }, function (uploadId) {
+    return uploadId;
   });
 
   // Back online: do not wait for the back-off to run out.
-  window.addEventListener('online', function () {
-    transfers.forEach(function (transfer) {
-      if (transfer.state === 'retrying') {
-        transfer.retry();
-      }
-    });
-  });
-
-  window.addEventListener('beforeunload', function (event) {
-    var busy = transfers.some(function (transfer) {
-      return !FINAL[transfer.state] && transfer.state !== 'paused';
-    });
-    if (busy) {
-      // Nothing is lost (choose the same file again to continue), but say so first.
-      event.preventDefault();
-      event.returnValue = '';
-    }
+  list.whenOnline('retrying', function (transfer) {
+    transfer.retry();
   });
 
   page.setAttribute('data-ready', 'true');
