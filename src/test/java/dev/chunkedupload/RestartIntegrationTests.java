@@ -52,8 +52,7 @@ class RestartIntegrationTests {
 				.status()).isEqualTo(200);
 
 			// Flip a byte the server acknowledged long ago, keeping the size: a
-			// completion
-			// that re-read the file would now compute a different MD5.
+			// completion that re-read the file would now compute a different MD5.
 			Path part = ServerTestSupport.storedFiles(this.dataDir)
 				.stream()
 				.filter((path) -> path.getFileName().toString().equals(id + ".part"))

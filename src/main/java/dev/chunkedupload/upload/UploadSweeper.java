@@ -95,8 +95,8 @@ public class UploadSweeper {
 				return false;
 			}
 			// Bytes first: if we die in between, the row still says UPLOADING and the
-			// next
-			// sweep finishes the job; the reverse order could leave bytes nobody owns.
+			// next sweep finishes the job; the reverse order could leave bytes nobody
+			// owns.
 			this.storage.discard(upload);
 			this.leases.record(held, ChunkedUpload::expire);
 			logger.info("Upload {} of {} expired at {}", uploadId, upload.getOwner(),

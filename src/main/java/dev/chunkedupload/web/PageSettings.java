@@ -25,10 +25,8 @@ public class PageSettings {
 
 	PageSettings(PagesProperties pages, UploadProperties uploads) {
 		// A chunk the core would refuse with 413 is of no use to anybody. The scripts
-		// send
-		// the last chunk no larger than the others (forceChunkSize), so the cap holds for
-		// it
-		// too.
+		// send the last chunk no larger than the others (forceChunkSize), so the cap
+		// holds for it too.
 		this.chunkSize = Math.min(pages.chunkSize().toBytes(), uploads.maxChunkSize().toBytes());
 		this.parallelUploads = pages.parallelUploads();
 	}

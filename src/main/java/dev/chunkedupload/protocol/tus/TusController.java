@@ -275,8 +275,7 @@ class TusController {
 		}
 		if (known == null && declaredLength != null) {
 			// Fixed before the bytes, under the upload's lease, so that every limit of
-			// the
-			// write path applies to them.
+			// the write path applies to them.
 			this.uploads.declareLength(owner, uploadId, offset, declaredLength);
 		}
 		upload = this.uploads.appendAll(owner, uploadId, new Chunk(offset, null, null, false, true), body);

@@ -233,10 +233,8 @@ public class NumberedUploadService {
 				}
 				if (upload.isExpiredAt(this.clock.instant())) {
 					// The chunks the client sent before are gone: starting afresh
-					// silently
-					// would make an upload that never completes. Refuse once; the
-					// client's
-					// retry of the file starts a new upload.
+					// silently would make an upload that never completes. Refuse once;
+					// the client's retry of the file starts a new upload.
 					this.records.unbind(upload.getId());
 					throw new UploadExpiredException(upload.getId());
 				}
