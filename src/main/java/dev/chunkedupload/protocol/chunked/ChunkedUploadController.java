@@ -24,6 +24,7 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.UploadIds;
 import dev.chunkedupload.upload.model.UploadProperties;
 import dev.chunkedupload.upload.model.UploadProtocol;
 import dev.chunkedupload.upload.model.UploadStatus;
@@ -55,8 +56,6 @@ import org.springframework.web.util.UriUtils;
 class ChunkedUploadController {
 
 	static final String UPLOAD_ID = "upload_id";
-
-	private static final Pattern UPLOAD_ID_FORMAT = Pattern.compile("[0-9a-f]{32}");
 
 	private static final Pattern MD5_FORMAT = Pattern.compile("[0-9a-fA-F]{32}");
 
@@ -247,7 +246,7 @@ class ChunkedUploadController {
 		if (uploadId == null || uploadId.isBlank()) {
 			throw new BadChunkRequestException("missing-upload-id", "Field 'upload_id' is required");
 		}
-		if (!UPLOAD_ID_FORMAT.matcher(uploadId).matches()) {
+		if (!UploadIds.isWellFormed(uploadId)) {
 			throw new UploadNotFoundException(uploadId.length() > 64 ? uploadId.substring(0, 64) : uploadId);
 		}
 		return uploadId;
