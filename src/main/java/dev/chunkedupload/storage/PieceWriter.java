@@ -31,6 +31,15 @@ public interface PieceWriter extends AutoCloseable {
 	void sync();
 
 	/**
+	 * Record what {@link #sync()} made durable, for a store that keeps records of its own
+	 * (an object store's part numbers and ETags). Called inside the transaction that
+	 * records the upload's new offset, so that both commit or neither does; outside one,
+	 * the store commits on its own. The file-system store keeps no records.
+	 */
+	default void record() {
+	}
+
+	/**
 	 * The position the next byte goes to.
 	 * @return the position
 	 */

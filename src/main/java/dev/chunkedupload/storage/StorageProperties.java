@@ -15,17 +15,21 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param type which store holds the bytes
  * @param filesystem settings of the file-system store
+ * @param s3 settings of the S3 store
  */
 @Validated
 @ConfigurationProperties("chunked-upload.storage")
 public record StorageProperties(@DefaultValue("filesystem") @NotNull Type type,
-		@DefaultValue @Valid @NotNull Filesystem filesystem) {
+		@DefaultValue @Valid @NotNull Filesystem filesystem, @DefaultValue @Valid @NotNull S3 s3) {
 
 	/** The kinds of store. */
 	public enum Type {
 
 		/** Files under a directory on a local or shared file system. */
-		FILESYSTEM
+		FILESYSTEM,
+
+		/** Objects in a bucket of AWS S3 or an S3-compatible server. */
+		S3
 
 	}
 
@@ -45,6 +49,28 @@ public record StorageProperties(@DefaultValue("filesystem") @NotNull Type type,
 	 */
 	public record Filesystem(@DefaultValue("./data") @NotNull Path root, @DefaultValue("true") boolean fsync,
 			@DefaultValue("4MB") @NotNull DataSize flushEvery, @DefaultValue("1MB") @NotNull DataSize directIoBuffer) {
+
+	}
+
+	/**
+	 * Settings of the S3 store. Credentials come from the AWS SDK's default chain
+	 * (environment, profiles, instance and pod roles).
+	 *
+	 * @param bucket the bucket, which must exist
+	 * @param endpoint an S3-compatible server's address, or empty for AWS
+	 * @param region the region the client signs for
+	 * @param pathStyleAccess whether the bucket goes in the path rather than the host
+	 * name (most S3-compatible servers want this)
+	 * @param prefix put in front of every key, to share a bucket
+	 * @param partSize the size of every part but the last of an upload's multipart upload
+	 * (at least 5 MB, S3's minimum); raised where needed so that the largest upload fits
+	 * in 10,000 parts
+	 * @param maxObjectSize the largest object the store must hold (defaults to
+	 * {@code chunked-upload.max-bytes})
+	 */
+	public record S3(String bucket, String endpoint, @DefaultValue("us-east-1") @NotNull String region,
+			@DefaultValue("false") boolean pathStyleAccess, @DefaultValue("") @NotNull String prefix,
+			@DefaultValue("8MB") @NotNull DataSize partSize, @DefaultValue("50GB") @NotNull DataSize maxObjectSize) {
 
 	}
 

@@ -37,6 +37,20 @@ public interface UploadStore {
 	}
 
 	/**
+	 * The key an upload's bytes have while it is incomplete. A file system writes them
+	 * apart and renames them at completion; an object store cannot rename, so it writes
+	 * them where the completed object will be (an S3 multipart upload completes straight
+	 * to its key).
+	 * @param partialKey the key of the upload's incomplete bytes by the configured
+	 * pattern
+	 * @param finalKey the key the completed object will have
+	 * @return the key to pass to {@link #begin}, {@link #append} and {@link #complete}
+	 */
+	default String sessionKey(String partialKey, String finalKey) {
+		return partialKey;
+	}
+
+	/**
 	 * Begin an upload under {@code key}, empty and durable when this returns. Beginning
 	 * one that exists keeps its bytes.
 	 * @param key the upload's key

@@ -99,7 +99,7 @@ public class UploadService {
 		String id = UploadIds.next();
 		String token = this.leases.newToken();
 		ChunkedUpload leased = ChunkedUpload.leased(id, owner, protocol, SafeFileName.of(details.filename()),
-				chunk.total(), this.properties.partialKey(now, id), now, this.properties.expiration(), token,
+				chunk.total(), this.storage.newKey(now, id), now, this.properties.expiration(), token,
 				this.leases.duration());
 		if (details.contentType() != null || details.clientMetadata() != null || details.concatRole() != null) {
 			leased.describe(details);

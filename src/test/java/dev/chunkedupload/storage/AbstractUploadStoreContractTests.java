@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * What every {@link UploadStore} promises, run against each store by a subclass: pieces
- * written, durable and recovered after a crash, completion, abort, ranged reads, missing
- * objects, and capabilities declared truthfully (a declared one works, an undeclared one
- * refuses with {@link UnsupportedOperationException}).
+ * written, durable (synced and recorded) and recovered after a crash, completion, abort,
+ * ranged reads, missing objects, and capabilities declared truthfully (a declared one
+ * works, an undeclared one refuses with {@link UnsupportedOperationException}).
  */
 public abstract class AbstractUploadStoreContractTests {
 
@@ -181,6 +181,7 @@ public abstract class AbstractUploadStoreContractTests {
 		try (PieceWriter writer = this.store.append("u.part", 0)) {
 			writer.write(data, 0, data.length);
 			writer.sync();
+			writer.record();
 		}
 		this.store.complete("u.part", data.length, "done/u");
 		StoredObject object = this.store.open("done/u");
@@ -286,6 +287,7 @@ public abstract class AbstractUploadStoreContractTests {
 		try (PieceWriter writer = this.store.append(key, offset)) {
 			writer.write(data, 0, data.length);
 			writer.sync();
+			writer.record();
 			assertThat(writer.position()).isEqualTo(offset + data.length);
 		}
 	}
@@ -295,6 +297,7 @@ public abstract class AbstractUploadStoreContractTests {
 		try (PieceWriter writer = this.store.writeAt(key, position)) {
 			writer.write(data, 0, data.length);
 			writer.sync();
+			writer.record();
 		}
 	}
 

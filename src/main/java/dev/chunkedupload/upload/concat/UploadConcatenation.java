@@ -120,7 +120,7 @@ public class UploadConcatenation {
 		}
 		String id = UploadIds.next();
 		ChunkedUpload upload = new ChunkedUpload(id, owner, protocol, SafeFileName.of(details.filename()), total,
-				this.properties.partialKey(now, id), now, this.properties.expiration());
+				this.storage.newKey(now, id), now, this.properties.expiration());
 		upload.describe(new UploadDetails(details.filename(), details.contentType(), details.clientMetadata(),
 				ConcatRole.FINAL));
 		return this.transaction.execute((status) -> {

@@ -255,7 +255,7 @@ public class NumberedUploadService {
 	private ChunkedUpload start(String owner, UploadProtocol protocol, NumberedChunk chunk, String key) {
 		Instant now = this.clock.instant();
 		String id = UploadIds.next();
-		String storageKey = this.properties.partialKey(now, id);
+		String storageKey = this.storage.newKey(now, id);
 		this.pieces.begin(storageKey);
 		ChunkedUpload fresh = new ChunkedUpload(id, owner, protocol, SafeFileName.of(chunk.filename()),
 				chunk.layout().totalSize(), storageKey, now, this.properties.expiration());

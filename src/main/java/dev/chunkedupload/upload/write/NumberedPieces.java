@@ -77,6 +77,9 @@ public class NumberedPieces {
 		try (PieceWriter writer = inPlace ? this.store.writeAt(key, position) : this.store.append(target, 0)) {
 			Transferred moved = this.pipeline.transfer(body, writer, null, BodyLimit.exactly(length), false,
 					claim::renewIfDue);
+			if (!moved.broken()) {
+				writer.record();
+			}
 			if (moved.broken()) {
 				throw new ChunkInterruptedException(
 						"The request body ended early after " + moved.bytes() + " bytes of this chunk",
@@ -138,6 +141,7 @@ public class NumberedPieces {
 		try (PieceWriter writer = this.store.append(key, 0);
 				InputStream in = StoredStreams.sequence(pieces, this::openObject)) {
 			this.pipeline.transfer(in, writer, null, BodyLimit.stored(key, total), false, heartbeat);
+			writer.record();
 		}
 		catch (IOException ex) {
 			throw new StorageException("Cannot join the chunks of " + key, ex);

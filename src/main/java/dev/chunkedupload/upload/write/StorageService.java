@@ -72,6 +72,18 @@ public class StorageService {
 	}
 
 	/**
+	 * The storage key of a new upload's bytes: the configured partial key, or the final
+	 * key for a store that writes incomplete uploads where the object will be.
+	 * @param created when the upload is created
+	 * @param uploadId the upload
+	 * @return the key
+	 */
+	public String newKey(Instant created, String uploadId) {
+		return this.store.sessionKey(this.properties.partialKey(created, uploadId),
+				this.properties.completeKey(created, uploadId));
+	}
+
+	/**
 	 * Append a chunk at the upload's offset, make it durable, then record the new offset
 	 * and MD5 state and release the lease. A refused chunk's bytes are cut off at once; a
 	 * chunk that keeps partial bytes records those that arrived before the body broke
@@ -95,7 +107,7 @@ public class StorageService {
 			if (moved.broken()) {
 				if (chunk.keepPartial() && moved.bytes() > 0) {
 					byte[] state = moved.md5().saveState();
-					this.leases.record(held, (current) -> current.append(moved.bytes(), state, false,
+					this.leases.record(held, (current) -> recorded(writer, current).append(moved.bytes(), state, false,
 							this.clock.instant(), this.properties.expiration()));
 					kept = start + moved.bytes();
 				}
@@ -105,8 +117,8 @@ public class StorageService {
 			}
 			byte[] state = moved.md5().saveState();
 			Instant now = this.clock.instant();
-			return this.leases.record(held,
-					(current) -> current.append(moved.bytes(), state, chunk.last(), now, this.properties.expiration()));
+			return this.leases.record(held, (current) -> recorded(writer, current).append(moved.bytes(), state,
+					chunk.last(), now, this.properties.expiration()));
 		}
 		catch (RuntimeException ex) {
 			discardAfter(upload.getStorageKey(), kept);
@@ -132,6 +144,7 @@ public class StorageService {
 			if (moved.broken()) {
 				throw new StorageException("Cannot read a partial upload of " + upload.getId(), moved.brokenBy());
 			}
+			writer.record();
 			return moved.md5().saveState();
 		}
 		catch (IOException ex) {
@@ -229,6 +242,7 @@ public class StorageService {
 		try (InputStream in = object.openStream(0); PieceWriter writer = this.store.append(target, 0)) {
 			this.pipeline.transfer(in, writer, null, BodyLimit.stored(source, object.size()), false, () -> {
 			});
+			writer.record();
 		}
 		catch (IOException ex) {
 			throw new StorageException("Cannot copy " + source + " to " + target, ex);
@@ -245,6 +259,14 @@ public class StorageService {
 	 */
 	public StoredObject open(ChunkedUpload upload) {
 		return this.store.open(upload.getStorageKey());
+	}
+
+	/**
+	 * The store's own records of a synced piece go into the transaction of the offset.
+	 */
+	private static ChunkedUpload recorded(PieceWriter writer, ChunkedUpload upload) {
+		writer.record();
+		return upload;
 	}
 
 	/** A completed part's recorded bytes, no more. */

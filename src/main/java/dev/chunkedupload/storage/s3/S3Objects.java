@@ -1,0 +1,176 @@
+package dev.chunkedupload.storage.s3;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.function.Supplier;
+
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import dev.chunkedupload.storage.StorageException;
+import dev.chunkedupload.storage.StoredObjectNotFoundException;
+
+/**
+ * The S3 calls the store makes, on one bucket under one key prefix, with S3's errors
+ * turned into the store's: a missing object is {@link StoredObjectNotFoundException},
+ * anything else a {@link StorageException} that names the call.
+ */
+final class S3Objects {
+
+	private final S3Client client;
+
+	private final String bucket;
+
+	private final String prefix;
+
+	S3Objects(S3Client client, String bucket, String prefix) {
+		this.client = client;
+		this.bucket = bucket;
+		this.prefix = prefix;
+	}
+
+	String createMultipart(String key) {
+		return call("create a multipart upload for " + key,
+				() -> this.client.createMultipartUpload((request) -> request.bucket(this.bucket).key(this.prefix + key))
+					.uploadId());
+	}
+
+	String uploadPart(String key, String multipartId, int number, byte[] bytes, int length) {
+		return call("upload part " + number + " of " + key,
+				() -> this.client
+					.uploadPart((request) -> request.bucket(this.bucket)
+						.key(this.prefix + key)
+						.uploadId(multipartId)
+						.partNumber(number)
+						.contentLength((long) length), body(bytes, length))
+					.eTag());
+	}
+
+	void completeMultipart(String key, String multipartId, List<CompletedPart> parts) {
+		call("complete the multipart upload of " + key,
+				() -> this.client.completeMultipartUpload((request) -> request.bucket(this.bucket)
+					.key(this.prefix + key)
+					.uploadId(multipartId)
+					.multipartUpload((upload) -> upload.parts(parts))));
+	}
+
+	/** Abort a multipart upload; one that is already gone is fine. */
+	void abortMultipart(String key, String multipartId) {
+		try {
+			this.client.abortMultipartUpload(
+					(request) -> request.bucket(this.bucket).key(this.prefix + key).uploadId(multipartId));
+		}
+		catch (NoSuchUploadException ex) {
+			// Completed or aborted before.
+		}
+		catch (SdkException ex) {
+			throw new StorageException("Cannot abort the multipart upload of " + key, ex);
+		}
+	}
+
+	void put(String key, byte[] bytes, int length) {
+		call("store " + key,
+				() -> this.client.putObject(
+						(request) -> request.bucket(this.bucket).key(this.prefix + key).contentLength((long) length),
+						body(bytes, length)));
+	}
+
+	void copy(String source, String target) {
+		call("copy " + source + " to " + target,
+				() -> this.client.copyObject((request) -> request.sourceBucket(this.bucket)
+					.sourceKey(this.prefix + source)
+					.destinationBucket(this.bucket)
+					.destinationKey(this.prefix + target)));
+	}
+
+	/** Read all of a small object (a staged tail) into a buffer; returns its length. */
+	int readInto(String key, byte[] buffer) {
+		try (InputStream in = get(key, 0)) {
+			return in.readNBytes(buffer, 0, buffer.length);
+		}
+		catch (IOException ex) {
+			throw new StorageException("Cannot read " + key, ex);
+		}
+	}
+
+	/** The object's bytes from a position on. */
+	ResponseInputStream<GetObjectResponse> get(String key, long position) {
+		return call("read " + key,
+				() -> this.client.getObject((request) -> request.bucket(this.bucket)
+					.key(this.prefix + key)
+					.range((position > 0) ? "bytes=" + position + "-" : null)),
+				key);
+	}
+
+	/** The object's size, or -1 if there is none. */
+	long size(String key) {
+		try {
+			return this.client.headObject((request) -> request.bucket(this.bucket).key(this.prefix + key))
+				.contentLength();
+		}
+		catch (NoSuchKeyException ex) {
+			return -1;
+		}
+		catch (S3Exception ex) {
+			if (ex.statusCode() == 404) {
+				return -1;
+			}
+			throw new StorageException("Cannot look up " + key, ex);
+		}
+		catch (SdkException ex) {
+			throw new StorageException("Cannot look up " + key, ex);
+		}
+	}
+
+	void delete(String key) {
+		call("delete " + key,
+				() -> this.client.deleteObject((request) -> request.bucket(this.bucket).key(this.prefix + key)));
+	}
+
+	/** Make sure the bucket is there; the message says what to check if it is not. */
+	void requireBucket(String endpoint) {
+		try {
+			this.client.headBucket((request) -> request.bucket(this.bucket));
+		}
+		catch (SdkException ex) {
+			throw new IllegalStateException("The S3 bucket '" + this.bucket + "' at "
+					+ (endpoint.isEmpty() ? "AWS" : endpoint)
+					+ " is missing or unreachable (chunked-upload.storage.s3.bucket and .endpoint, credentials): "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	/** The buffer's first bytes as a request body, streamed without a copy. */
+	private static RequestBody body(byte[] bytes, int length) {
+		return RequestBody.fromInputStream(new ByteArrayInputStream(bytes, 0, length), length);
+	}
+
+	private static <T> T call(String what, Supplier<T> call) {
+		return call(what, call, null);
+	}
+
+	private static <T> T call(String what, Supplier<T> call, String key) {
+		try {
+			return call.get();
+		}
+		catch (NoSuchKeyException ex) {
+			if (key != null) {
+				throw new StoredObjectNotFoundException(key);
+			}
+			throw new StorageException("Cannot " + what, ex);
+		}
+		catch (SdkException ex) {
+			throw new StorageException("Cannot " + what, ex);
+		}
+	}
+
+}
