@@ -26,10 +26,34 @@ public final class S3Server implements AutoCloseable {
 
 	public static final String SECRET_KEY = "test-secret-key";
 
+	private static S3Server shared;
+
 	private final S3Proxy proxy;
 
 	private S3Server(S3Proxy proxy) {
 		this.proxy = proxy;
+	}
+
+	/**
+	 * One server for every test in this JVM (starting one takes about two seconds); tests
+	 * keep apart by using buckets of their own. Stopped when the JVM exits.
+	 * @return the running server
+	 * @throws Exception if it cannot start
+	 */
+	public static synchronized S3Server shared() throws Exception {
+		if (shared == null) {
+			S3Server server = start();
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				try {
+					server.close();
+				}
+				catch (Exception ex) {
+					// The JVM is going away.
+				}
+			}));
+			shared = server;
+		}
+		return shared;
 	}
 
 	/**

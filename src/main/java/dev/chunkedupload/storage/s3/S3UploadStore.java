@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 import dev.chunkedupload.storage.PieceWriter;
@@ -18,6 +19,9 @@ import dev.chunkedupload.storage.StoredObjectNotFoundException;
 import dev.chunkedupload.storage.UploadStore;
 import dev.chunkedupload.storage.s3.S3Sessions.Part;
 import dev.chunkedupload.storage.s3.S3Sessions.Session;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * An {@link UploadStore} on AWS S3 or an S3-compatible server. An unfinished upload is an
@@ -54,6 +58,25 @@ public class S3UploadStore implements UploadStore {
 		this.sessions = sessions;
 		this.partSize = partSize(partSize, maxObjectSize);
 		this.clock = clock;
+	}
+
+	/**
+	 * A store on a bucket, its records in the given database.
+	 * @param client the S3 client
+	 * @param bucket the bucket, which must exist
+	 * @param prefix put in front of every key
+	 * @param jdbc the database of the records (the application's, so records commit with
+	 * offsets)
+	 * @param transaction transactions on that database
+	 * @param partSize the configured part size
+	 * @param maxObjectSize the largest object to hold
+	 * @param clock the time
+	 * @return the store
+	 */
+	public static S3UploadStore create(S3Client client, String bucket, String prefix, JdbcTemplate jdbc,
+			TransactionTemplate transaction, long partSize, long maxObjectSize, Clock clock) {
+		return new S3UploadStore(new S3Objects(client, bucket, prefix), new S3Sessions(jdbc, transaction), partSize,
+				maxObjectSize, clock);
 	}
 
 	/**

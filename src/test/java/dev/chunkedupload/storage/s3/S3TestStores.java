@@ -30,7 +30,7 @@ final class S3TestStores implements AutoCloseable {
 	final DataSource dataSource;
 
 	S3TestStores() throws Exception {
-		this.server = S3Server.start();
+		this.server = S3Server.shared();
 		this.client = this.server.client();
 		this.bucket = "uploads-" + UUID.randomUUID().toString().substring(0, 8);
 		this.client.createBucket((request) -> request.bucket(this.bucket));
@@ -56,7 +56,6 @@ final class S3TestStores implements AutoCloseable {
 	@Override
 	public void close() throws Exception {
 		this.client.close();
-		this.server.close();
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.chunkedupload.upload.numbered;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.chunkedupload.storage.UploadStore;
 import dev.chunkedupload.testsupport.CoreTestConfiguration;
 import dev.chunkedupload.testsupport.GatedInputStream;
 import dev.chunkedupload.upload.attach.UploadAttachments;
@@ -86,6 +88,9 @@ abstract class AbstractNumberedUploadServiceTests {
 	@Autowired
 	private JdbcTemplate jdbc;
 
+	@Autowired
+	private UploadStore store;
+
 	private final Random random = new Random(7);
 
 	private ExecutorService executor;
@@ -132,7 +137,7 @@ abstract class AbstractNumberedUploadServiceTests {
 		ChunkedUpload upload = this.repository.findById(id).orElseThrow();
 		assertThat(upload.getStatus()).isEqualTo(UploadStatus.COMPLETE);
 		assertThat(upload.getMd5()).contains(md5(file));
-		assertThat(Files.readAllBytes(dataDir.resolve(upload.getStorageKey()))).isEqualTo(file);
+		assertThat(stored(upload.getStorageKey())).isEqualTo(file);
 		assertThat(this.jdbc.queryForObject("select count(*) from upload_chunk where upload_id = ?", Integer.class, id))
 			.isZero();
 		assertThat(this.service.isStored("alice", chunk("id-1", "big.bin", layout, 40))).isTrue();
@@ -182,7 +187,7 @@ abstract class AbstractNumberedUploadServiceTests {
 			ChunkedUpload upload = this.repository.findById(id).orElseThrow();
 			assertThat(upload.getStatus()).isEqualTo(UploadStatus.COMPLETE);
 			assertThat(upload.getMd5()).contains(md5(file));
-			assertThat(Files.readAllBytes(dataDir.resolve(upload.getStorageKey()))).isEqualTo(file);
+			assertThat(stored(upload.getStorageKey())).isEqualTo(file);
 			assertThat(output.getOut().split("Upload " + id + " of alice complete", -1)).as("completions of %s", id)
 				.hasSize(2);
 		}
@@ -322,7 +327,7 @@ abstract class AbstractNumberedUploadServiceTests {
 			assertThat(this.attachments.isAttached(id)).isTrue();
 			ChunkedUpload upload = this.repository.findById(id).orElseThrow();
 			assertThat(upload.getStorageKey()).isEqualTo("records/" + id);
-			assertThat(Files.readAllBytes(dataDir.resolve(upload.getStorageKey()))).isEqualTo(file);
+			assertThat(stored(upload.getStorageKey())).isEqualTo(file);
 			assertThatExceptionOfType(UploadAlreadyAttachedException.class)
 				.isThrownBy(() -> this.attachments.attach("alice", id, "records/{upload_id}", "record:c"));
 		}
@@ -357,6 +362,13 @@ abstract class AbstractNumberedUploadServiceTests {
 			.isNull();
 		String fresh = send("alice", "id-8", "swept.bin", layout, 1, file).upload().getId();
 		assertThat(fresh).isNotEqualTo(id);
+	}
+
+	/** The stored object's bytes, read through the store as downloads read them. */
+	private byte[] stored(String key) throws IOException {
+		try (InputStream in = this.store.open(key).openStream(0)) {
+			return in.readAllBytes();
+		}
 	}
 
 	private void assertPrefix(String id, byte[] file, int prefix) {
