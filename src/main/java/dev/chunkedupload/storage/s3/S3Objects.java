@@ -152,7 +152,6 @@ final class S3Objects {
 	/** The buffer's first bytes as a request body, streamed without a copy. */
 	private static RequestBody body(byte[] bytes, int length) {
 		if (length == 0) {
-			// The JDK's HTTP connection fails to send a zero-length streamed body.
 			return RequestBody.empty();
 		}
 		return RequestBody.fromInputStream(new ByteArrayInputStream(bytes, 0, length), length);

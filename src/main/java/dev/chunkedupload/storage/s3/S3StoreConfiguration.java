@@ -6,7 +6,7 @@ import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -57,7 +57,7 @@ class S3StoreConfiguration {
 			.serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(s3.pathStyleAccess()).build())
 			.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
 			.responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-			.httpClient(UrlConnectionHttpClient.create());
+			.httpClient(ApacheHttpClient.create());
 		if (s3.endpoint() != null && !s3.endpoint().isBlank()) {
 			builder.endpointOverride(URI.create(s3.endpoint()));
 		}
