@@ -290,6 +290,51 @@ class RufhIntegrationTests {
 		assertContent(id, file);
 	}
 
+	@ParameterizedTest
+	@ValueSource(ints = { 6, 8, 9 })
+	void creationWhenInteropVersionSentThen104WithLocationBeforeTheBodyAndResumedFromIt(int version) throws Exception {
+		byte[] file = randomBytes(600_000, 90 + version);
+		String interim;
+		try (RawHttp creation = RawHttp.request(this.port, "alice", "POST /api/rufh HTTP/1.1",
+				"Upload-Draft-Interop-Version: " + version,
+				(version == 6) ? "Upload-Incomplete: ?0" : "Upload-Complete: ?1",
+				"Content-Type: application/octet-stream", "Content-Length: 600000")) {
+			interim = creation.response();
+			assertThat(interim).startsWith("HTTP/1.1 104 ");
+			creation.send(file, 0, 300_000);
+		}
+		String head = interim.substring(0, interim.indexOf("\r\n\r\n") + 4);
+		assertThat(head).containsPattern("(?i)\r\nUpload-Draft-Interop-Version: " + version + "\r\n")
+			.containsPattern("(?i)\r\nUpload-Limit: max-size=10485760, max-append-size=1048576, "
+					+ ((version == 6) ? "expires" : "max-age") + "=\\d+\r\n")
+			.doesNotContainIgnoringCase("Content-Length");
+		String location = head.replaceAll("(?is).*\r\nLocation: ([^\r]+)\r\n.*", "$1");
+		String path = URI.create(location).getPath();
+		assertThat(path).matches("/api/rufh/[0-9a-f]{32}");
+		awaitOffset(path, "300000");
+		Response rest = append(version, path, 300_000, true, slice(file, 300_000, 600_000));
+		assertThat(rest.status()).as(rest.text()).isEqualTo(204);
+		assertContent(idOf(path), file);
+	}
+
+	@Test
+	void creationWhenNoInteropVersionSentThenNo104ButTheFinalAnswer() throws Exception {
+		try (RawHttp creation = RawHttp.request(this.port, "alice", "POST /api/rufh HTTP/1.1", "Upload-Complete: ?1",
+				"Content-Length: 5", "Connection: close")) {
+			creation.send("hello");
+			assertThat(creation.response()).startsWith("HTTP/1.1 201 ");
+		}
+	}
+
+	@Test
+	void creationWhenHttp10ThenNo104() throws Exception {
+		try (RawHttp creation = RawHttp.request(this.port, "alice", "POST /api/rufh HTTP/1.0",
+				"Upload-Draft-Interop-Version: 9", "Upload-Complete: ?1", "Content-Length: 5")) {
+			creation.send("hello");
+			assertThat(creation.response()).startsWith("HTTP/1.1 201 ");
+		}
+	}
+
 	// ---- Cancellation, ownership, authentication
 
 	@Test
