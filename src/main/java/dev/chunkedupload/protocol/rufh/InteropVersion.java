@@ -15,8 +15,9 @@ import org.springframework.http.HttpStatus;
 enum InteropVersion {
 
 	/**
-	 * Drafts -04 and -05: iOS 18.1 and later, tus-js-client's {@code ietf-draft-05}. An
-	 * upload says it is unfinished with {@code Upload-Incomplete: ?1}.
+	 * Drafts -04 and -05: iOS 18.1 and later, tus-js-client's {@code ietf-draft-05}.
+	 * Clients of this version say {@code Upload-Complete} (tus-js-client 4.3.1 does) or
+	 * the older {@code Upload-Incomplete}, so both are read and both are answered.
 	 */
 	V6(6, "expires"),
 
@@ -70,32 +71,31 @@ enum InteropVersion {
 		return String.valueOf(this.number);
 	}
 
-	/** The field that says whether the bytes of a request end the upload. */
-	String completeField() {
-		return (this == V6) ? Rufh.UPLOAD_INCOMPLETE : Rufh.UPLOAD_COMPLETE;
-	}
-
 	/**
-	 * The completeness field's value for an upload or a request.
+	 * Say in an answer whether the upload is complete, in the fields of this version.
+	 * @param headers the answer's headers
 	 * @param complete whether the upload is complete
-	 * @return the structured-field boolean of {@link #completeField()}
 	 */
-	String completeValue(boolean complete) {
-		return StructuredFields.bool((this == V6) ? !complete : complete);
+	void putComplete(org.springframework.http.HttpHeaders headers, boolean complete) {
+		headers.set(Rufh.UPLOAD_COMPLETE, StructuredFields.bool(complete));
+		if (this == V6) {
+			headers.set(Rufh.UPLOAD_INCOMPLETE, StructuredFields.bool(!complete));
+		}
 	}
 
 	/**
 	 * Whether the bytes of this request end the upload, as the client says. In version 6
-	 * an absent (or invalid) {@code Upload-Incomplete} means complete; from version 8 on,
-	 * {@code Upload-Complete} is required.
+	 * {@code Upload-Complete} counts if valid, else {@code Upload-Incomplete}, and
+	 * neither means complete; from version 8 on, {@code Upload-Complete} is required.
 	 * @param request the request
 	 * @return whether the client says the upload is complete after this request
 	 * @throws RufhRequestException 400 when a required field is absent or invalid
 	 */
 	boolean completes(HttpServletRequest request) {
-		Boolean value = StructuredFields.bool(request.getHeader(completeField()));
-		if (this == V6) {
-			return value == null || !value;
+		Boolean value = StructuredFields.bool(request.getHeader(Rufh.UPLOAD_COMPLETE));
+		if (this == V6 && value == null) {
+			Boolean incomplete = StructuredFields.bool(request.getHeader(Rufh.UPLOAD_INCOMPLETE));
+			return incomplete == null || !incomplete;
 		}
 		if (value == null) {
 			throw RufhRequestException.badRequest("missing-upload-complete",

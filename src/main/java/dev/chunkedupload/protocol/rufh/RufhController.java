@@ -122,11 +122,12 @@ class RufhController {
 			upload = finish(owner, upload);
 		}
 		logger.debug("rufh upload {} of {} created, length {}, complete {}", upload.getId(), owner, total, complete);
+		boolean done = upload.getStatus() == UploadStatus.COMPLETE;
 		return ResponseEntity.status(HttpStatus.CREATED)
 			.header(HttpHeaders.LOCATION, location)
 			.header(InteropVersion.HEADER, version.number())
 			.header(Rufh.UPLOAD_OFFSET, String.valueOf(upload.getOffset()))
-			.header(version.completeField(), version.completeValue(upload.getStatus() == UploadStatus.COMPLETE))
+			.headers((headers) -> version.putComplete(headers, done))
 			.header(Rufh.UPLOAD_LIMIT, limit(version, upload))
 			.build();
 	}
@@ -140,7 +141,7 @@ class RufhController {
 			.cacheControl(CacheControl.noStore())
 			.header(InteropVersion.HEADER, version.number())
 			.header(Rufh.UPLOAD_OFFSET, String.valueOf(upload.getOffset()))
-			.header(version.completeField(), version.completeValue(complete))
+			.headers((headers) -> version.putComplete(headers, complete))
 			.header(Rufh.UPLOAD_LIMIT, limit(version, upload));
 		upload.getTotalLength().ifPresent((length) -> response.header(Rufh.UPLOAD_LENGTH, String.valueOf(length)));
 		return response.build();
@@ -185,10 +186,11 @@ class RufhController {
 		if (complete) {
 			upload = finish(owner, upload);
 		}
+		boolean done = upload.getStatus() == UploadStatus.COMPLETE;
 		return ResponseEntity.noContent()
 			.header(InteropVersion.HEADER, version.number())
 			.header(Rufh.UPLOAD_OFFSET, String.valueOf(upload.getOffset()))
-			.header(version.completeField(), version.completeValue(upload.getStatus() == UploadStatus.COMPLETE))
+			.headers((headers) -> version.putComplete(headers, done))
 			.build();
 	}
 
@@ -204,7 +206,7 @@ class RufhController {
 			return ResponseEntity.noContent()
 				.header(InteropVersion.HEADER, version.number())
 				.header(Rufh.UPLOAD_OFFSET, String.valueOf(upload.getOffset()))
-				.header(version.completeField(), version.completeValue(true))
+				.headers((headers) -> version.putComplete(headers, true))
 				.build();
 		}
 		if (version == InteropVersion.V8) {
