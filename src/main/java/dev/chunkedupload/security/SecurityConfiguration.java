@@ -62,8 +62,9 @@ class SecurityConfiguration {
 			.requestMatchers("/login", "/error", "/actuator/health", "/actuator/health/**", "/css/**", "/js/**",
 					"/webjars/**", "/favicon.ico", "/favicon.svg")
 			.permitAll()
-			// tus discovery: the same static capabilities for every caller
-			.requestMatchers(HttpMethod.OPTIONS, "/api/tus", "/api/tus/**")
+			// tus and Resumable Uploads discovery: the same static limits for every
+			// caller
+			.requestMatchers(HttpMethod.OPTIONS, "/api/tus", "/api/tus/**", "/api/rufh", "/api/rufh/**")
 			.permitAll()
 			.requestMatchers("/admin/**", "/api/admin/**", "/actuator/**")
 			.hasRole("ADMIN")
@@ -74,7 +75,8 @@ class SecurityConfiguration {
 			.logout((logout) -> logout.logoutSuccessUrl("/login?logout").permitAll())
 			.requestCache((cache) -> cache.requestCache(pagesOnly(api)))
 			.csrf((csrf) -> csrf.ignoringRequestMatchers(ownCredentials))
-			// The CORS mappings that Spring MVC knows (tus declares its own, off unless
+			// The CORS mappings that Spring MVC knows (tus and rufh declare theirs, off
+			// unless
 			// origins are configured), applied before authentication so preflights pass.
 			.cors(Customizer.withDefaults())
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))

@@ -13,6 +13,12 @@ public enum UploadProtocol {
 	RESUMABLE,
 
 	/** tus 1.0. */
-	TUS
+	TUS,
+
+	/**
+	 * Resumable Uploads for HTTP, the IETF draft (URLSession, tus-js-client's ietf-draft
+	 * modes).
+	 */
+	RUFH
 
 }
