@@ -95,6 +95,43 @@ class S3InstancesIntegrationTests {
 	}
 
 	@Test
+	void chunkWhenTheS3ServerIsDownThen503WithRetryAfterInEachProtocolsShapeAndNothingRecorded() throws Exception {
+		S3Server s3 = S3Server.start();
+		String bucket = "uploads-down";
+		try (S3Client client = s3.client()) {
+			client.createBucket((request) -> request.bucket(bucket));
+		}
+		try (ConfigurableApplicationContext app = start(PostgresDatabase.newDatabase(), bucket, s3)) {
+			HttpTestClient alice = new HttpTestClient(TwoInstancesIntegrationTests.port(app), "alice");
+			byte[] file = randomBytes(2_000_000, 62);
+			Response first = alice.rawChunk(null, "bytes 0-999999/2000000", Arrays.copyOf(file, 1_000_000), "f.bin");
+			assertThat(first.status()).as(first.toString()).isEqualTo(200);
+			String id = first.json().get("upload_id").asText();
+			s3.close();
+
+			Response second = alice.rawChunk(id, "bytes 1000000-1999999/2000000",
+					Arrays.copyOfRange(file, 1_000_000, 2_000_000), "f.bin");
+			assertThat(second.status()).as(second.toString()).isEqualTo(503);
+			assertThat(second.header("Retry-After")).isEqualTo("5");
+			assertThat(second.contentType()).startsWith("application/problem+json");
+			assertThat(second.json().get("type").asText()).isEqualTo("/problems/storage-unavailable");
+			assertThat(alice.get("/api/uploads/" + id).json().get("offset").asLong()).isEqualTo(1_000_000);
+
+			Response tus = alice.send(alice.request("/api/tus")
+				.header("Tus-Resumable", "1.0.0")
+				.header("Upload-Length", "5")
+				.header("Content-Type", "application/offset+octet-stream")
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray("hello".getBytes())));
+			assertThat(tus.status()).as(tus.toString()).isEqualTo(503);
+			assertThat(tus.header("Retry-After")).isEqualTo("5");
+			assertThat(tus.header("Tus-Resumable")).isEqualTo("1.0.0");
+		}
+		finally {
+			s3.close();
+		}
+	}
+
+	@Test
 	void startWhenTheBucketIsMissingThenItStopsAndSaysWhatToCheck() throws Exception {
 		assertThatException().isThrownBy(() -> start(PostgresDatabase.newDatabase(), "no-such-bucket").close())
 			.withStackTraceContaining("The S3 bucket 'no-such-bucket'")
@@ -102,12 +139,16 @@ class S3InstancesIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext start(String database, String bucket) throws Exception {
+		return start(database, bucket, S3Server.shared());
+	}
+
+	private ConfigurableApplicationContext start(String database, String bucket, S3Server s3) {
 		return new SpringApplicationBuilder(Application.class).run("--server.port=0", "--server.address=127.0.0.1",
 				"--chunked-upload.data-dir=" + this.dataDir, "--spring.datasource.url=" + database,
 				"--spring.datasource.username=" + PostgresDatabase.USERNAME,
 				"--chunked-upload.users.alice.password={noop}" + HttpTestClient.PASSWORD, "--spring.jmx.enabled=false",
 				"--chunked-upload.storage.type=s3", "--chunked-upload.storage.s3.bucket=" + bucket,
-				"--chunked-upload.storage.s3.endpoint=" + S3Server.shared().endpoint(),
+				"--chunked-upload.storage.s3.endpoint=" + s3.endpoint(),
 				"--chunked-upload.storage.s3.path-style-access=true", "--chunked-upload.storage.s3.part-size=" + PART);
 	}
 

@@ -2,9 +2,11 @@ package dev.chunkedupload.web;
 
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
+import dev.chunkedupload.storage.StorageUnavailableException;
 import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -13,6 +15,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
+import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
 
 /**
  * The core's refusals for the protocol-neutral API, as problem details.
@@ -23,6 +26,10 @@ class UploadsExceptionHandler {
 	private static final ProblemTable problems = new ProblemTable()
 		.on(UploadNotFoundException.class, NOT_FOUND, "upload-not-found")
 		.on(UploadBusyException.class, CONFLICT, "upload-busy")
+		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
+				(problem, ex) -> problem
+					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
+					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure",
 				(problem, ex) -> problem.detail("The server could not read the stored bytes"));
 

@@ -6,6 +6,7 @@ import org.apache.commons.fileupload2.core.FileUploadSizeException;
 import dev.chunkedupload.problem.Problem;
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
+import dev.chunkedupload.storage.StorageUnavailableException;
 import dev.chunkedupload.upload.error.ChecksumMismatchException;
 import dev.chunkedupload.upload.error.ChunkInterruptedException;
 import dev.chunkedupload.upload.error.ChunkTooLargeException;
@@ -19,6 +20,7 @@ import dev.chunkedupload.upload.error.UploadIncompleteException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -30,6 +32,7 @@ import static org.springframework.http.HttpStatus.GONE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
 import static org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE;
+import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
 
 /**
  * The core's refusals in this protocol's terms: as the original answered them (400 for
@@ -65,6 +68,10 @@ class ChunkedUploadExceptionHandler {
 		.on(ChunkInterruptedException.class, BAD_REQUEST, "chunk-interrupted",
 				(problem, ex) -> problem.detail(ex.getMessage() + "; nothing of it was kept"))
 		.on(InvalidUploadRequestException.class, BAD_REQUEST, "invalid-request")
+		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
+				(problem, ex) -> problem
+					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
+					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure", (problem, ex) -> problem
 			.detail("The server could not store or read the bytes; nothing was acknowledged"));
 

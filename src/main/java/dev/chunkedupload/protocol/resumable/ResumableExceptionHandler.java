@@ -6,6 +6,7 @@ import org.apache.commons.fileupload2.core.FileUploadSizeException;
 import dev.chunkedupload.problem.Problem;
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
+import dev.chunkedupload.storage.StorageUnavailableException;
 import dev.chunkedupload.upload.error.ChunkInterruptedException;
 import dev.chunkedupload.upload.error.ChunkTooLargeException;
 import dev.chunkedupload.upload.error.InvalidUploadRequestException;
@@ -27,6 +28,7 @@ import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.LOCKED;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
 import static org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE;
+import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
 
 /**
  * The core's refusals in this protocol's terms, as {@code application/problem+json}. The
@@ -65,6 +67,10 @@ class ResumableExceptionHandler {
 				(problem, ex) -> problem
 					.detail("This chunk (or its upload) is being written by another request; try again")
 					.header(HttpHeaders.RETRY_AFTER, "1"))
+		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
+				(problem, ex) -> problem
+					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
+					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure", (problem, ex) -> problem
 			.detail("The server could not store or read the bytes; nothing was acknowledged"));
 

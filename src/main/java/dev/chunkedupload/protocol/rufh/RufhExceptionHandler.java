@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import dev.chunkedupload.problem.Problem;
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
+import dev.chunkedupload.storage.StorageUnavailableException;
 import dev.chunkedupload.upload.error.ChunkInterruptedException;
 import dev.chunkedupload.upload.error.ChunkTooLargeException;
 import dev.chunkedupload.upload.error.LengthMismatchException;
@@ -33,6 +34,7 @@ import static org.springframework.http.HttpStatus.CONTENT_TOO_LARGE;
 import static org.springframework.http.HttpStatus.GONE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
+import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
 
 /**
  * The core's refusals in the draft's terms: 409 with the problem type
@@ -70,6 +72,10 @@ class RufhExceptionHandler {
 				(problem, ex) -> logger.info("rufh request body broke off: {}", ex.getMessage()))
 		// Any other refusal of the core is the client's doing, never the server's.
 		.on(UploadException.class, BAD_REQUEST, "invalid-request")
+		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
+				(problem, ex) -> problem
+					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
+					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure", (problem, ex) -> problem
 			.detail("The server could not store or read the bytes; the upload's offset tells what is kept"));
 

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import dev.chunkedupload.problem.Problem;
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
+import dev.chunkedupload.storage.StorageUnavailableException;
 import dev.chunkedupload.upload.error.ChecksumMismatchException;
 import dev.chunkedupload.upload.error.ChunkInterruptedException;
 import dev.chunkedupload.upload.error.ChunkTooLargeException;
@@ -19,6 +20,7 @@ import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -32,6 +34,7 @@ import static org.springframework.http.HttpStatus.LOCKED;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
 import static org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE;
 import static org.springframework.http.HttpStatus.PRECONDITION_FAILED;
+import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
 
 /**
  * The core's refusals in tus's terms. tus clients act on the status code (tus-js-client
@@ -70,6 +73,10 @@ class TusExceptionHandler {
 		.on(InvalidConcatenationException.class, BAD_REQUEST, "invalid-concat")
 		// Any other refusal of the core is the client's doing, never the server's.
 		.on(UploadException.class, BAD_REQUEST, "invalid-request")
+		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
+				(problem, ex) -> problem
+					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
+					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure", (problem, ex) -> problem
 			.detail("The server could not store or read the bytes; the upload's offset tells what is kept"));
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import dev.chunkedupload.storage.StorageException;
+import dev.chunkedupload.storage.StorageUnavailableException;
 import dev.chunkedupload.storage.StoredObjectNotFoundException;
 
 /**
@@ -73,7 +75,7 @@ final class S3Objects {
 			// Completed or aborted before.
 		}
 		catch (SdkException ex) {
-			throw new StorageException("Cannot abort the multipart upload of " + key, ex);
+			throw failure("Cannot abort the multipart upload of " + key, ex);
 		}
 	}
 
@@ -124,10 +126,10 @@ final class S3Objects {
 			if (ex.statusCode() == 404) {
 				return -1;
 			}
-			throw new StorageException("Cannot look up " + key, ex);
+			throw failure("Cannot look up " + key, ex);
 		}
 		catch (SdkException ex) {
-			throw new StorageException("Cannot look up " + key, ex);
+			throw failure("Cannot look up " + key, ex);
 		}
 	}
 
@@ -169,11 +171,22 @@ final class S3Objects {
 			if (key != null) {
 				throw new StoredObjectNotFoundException(key);
 			}
-			throw new StorageException("Cannot " + what, ex);
+			throw failure("Cannot " + what, ex);
 		}
 		catch (SdkException ex) {
-			throw new StorageException("Cannot " + what, ex);
+			throw failure("Cannot " + what, ex);
 		}
+	}
+
+	/**
+	 * What S3 or the way to it says about a failed call: throttling, timeouts, 5xx and a
+	 * server that cannot be reached pass, so the client is told to come back
+	 * ({@link StorageUnavailableException}); anything else is a fault.
+	 */
+	static StorageException failure(String message, SdkException ex) {
+		boolean transientFailure = (ex instanceof SdkClientException) || ex.retryable()
+				|| (ex instanceof S3Exception s3 && (s3.statusCode() >= 500 || s3.statusCode() == 429));
+		return transientFailure ? new StorageUnavailableException(message, ex) : new StorageException(message, ex);
 	}
 
 }
