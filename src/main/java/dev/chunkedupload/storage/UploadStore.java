@@ -1,6 +1,7 @@
 package dev.chunkedupload.storage;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -157,6 +158,19 @@ public interface UploadStore {
 	 * @throws StoredObjectNotFoundException if neither exists
 	 */
 	void move(String source, String target);
+
+	/**
+	 * Remove what writers that died left behind and no record of the store knows (an S3
+	 * multipart upload created by an instance killed before it recorded it, a staged tail
+	 * never recorded), once it is older than {@code olderThan}. Safe to run on several
+	 * instances at once. The file-system store leaves nothing behind that its records do
+	 * not know.
+	 * @param olderThan leave alone what started after this
+	 * @return how many things were removed
+	 */
+	default int sweepOrphans(Instant olderThan) {
+		return 0;
+	}
 
 	/**
 	 * How many bytes are stored under a key, for an unfinished upload or a completed

@@ -53,6 +53,10 @@ public class UploadSweeper {
 			if (expired > 0) {
 				logger.info("Expired {} idle uploads", expired);
 			}
+			int orphans = this.storage.sweepOrphans();
+			if (orphans > 0) {
+				logger.info("Removed {} pieces of uploads that dead writers left in the store", orphans);
+			}
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Expiry sweep failed; it runs again at the next interval", ex);

@@ -3,6 +3,7 @@ package dev.chunkedupload.storage.s3;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -136,6 +137,43 @@ final class S3Objects {
 	void delete(String key) {
 		call("delete " + key,
 				() -> this.client.deleteObject((request) -> request.bucket(this.bucket).key(this.prefix + key)));
+	}
+
+	/**
+	 * Every multipart upload under the prefix: its key (without the prefix), id and
+	 * start.
+	 */
+	List<Listed> multipartUploads() {
+		return call("list multipart uploads",
+				() -> this.client
+					.listMultipartUploadsPaginator((request) -> request.bucket(this.bucket).prefix(this.prefix))
+					.uploads()
+					.stream()
+					.map((upload) -> new Listed(upload.key().substring(this.prefix.length()), upload.uploadId(),
+							upload.initiated()))
+					.toList());
+	}
+
+	/** Every staged tail object under the prefix, with when it was written. */
+	List<Listed> tails() {
+		return call("list objects", () -> this.client
+			.listObjectsV2Paginator((request) -> request.bucket(this.bucket).prefix(this.prefix))
+			.contents()
+			.stream()
+			.filter((object) -> object.key().contains(S3PieceWriter.TAIL_MARK))
+			.map((object) -> new Listed(object.key().substring(this.prefix.length()), null, object.lastModified()))
+			.toList());
+	}
+
+	/**
+	 * Something listed in the bucket.
+	 *
+	 * @param key its key without the prefix
+	 * @param multipartId a multipart upload's id, or {@code null} for an object
+	 * @param started when it was started or written
+	 */
+	record Listed(String key, String multipartId, Instant started) {
+
 	}
 
 	/** Make sure the bucket is there; the message says what to check if it is not. */

@@ -27,6 +27,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 final class S3PieceWriter implements PieceWriter {
 
+	/** What names a staged tail object, after the upload's key. */
+	static final String TAIL_MARK = ".tail-";
+
 	private static final Logger logger = LoggerFactory.getLogger(S3PieceWriter.class);
 
 	private final S3Objects objects;
@@ -87,7 +90,7 @@ final class S3PieceWriter implements PieceWriter {
 	public void sync() {
 		discardStagedTail();
 		if (this.filled > 0) {
-			this.stagedTail = this.session.key() + ".tail-" + UUID.randomUUID();
+			this.stagedTail = this.session.key() + TAIL_MARK + UUID.randomUUID();
 			this.objects.put(this.stagedTail, this.buffer, this.filled);
 		}
 		this.synced = true;

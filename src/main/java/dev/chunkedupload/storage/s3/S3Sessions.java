@@ -69,6 +69,19 @@ final class S3Sessions {
 		});
 	}
 
+	boolean knowsMultipart(String key, String multipartId) {
+		Integer count = this.jdbc.queryForObject(
+				"select count(*) from s3_session where session_key = ? and multipart_id = ?", Integer.class, key,
+				multipartId);
+		return count != null && count > 0;
+	}
+
+	boolean knowsTail(String tailKey) {
+		Integer count = this.jdbc.queryForObject("select count(*) from s3_session where tail_key = ?", Integer.class,
+				tailKey);
+		return count != null && count > 0;
+	}
+
 	void delete(String key) {
 		this.transaction.executeWithoutResult((status) -> {
 			this.jdbc.update("delete from s3_session_part where session_key = ?", key);

@@ -2,6 +2,7 @@ package dev.chunkedupload.storage.s3;
 
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -219,6 +220,31 @@ public class S3UploadStore implements UploadStore {
 	@Override
 	public void delete(String key) {
 		this.objects.delete(key);
+	}
+
+	/**
+	 * Abort multipart uploads and delete staged tails that no record knows: an instance
+	 * killed between creating one and recording it (or a tail replaced while its commit
+	 * failed) leaves them, and S3 keeps charging for the parts of an open multipart
+	 * upload.
+	 */
+	@Override
+	public int sweepOrphans(Instant olderThan) {
+		int removed = 0;
+		for (S3Objects.Listed upload : this.objects.multipartUploads()) {
+			if (upload.started().isBefore(olderThan)
+					&& !this.sessions.knowsMultipart(upload.key(), upload.multipartId())) {
+				this.objects.abortMultipart(upload.key(), upload.multipartId());
+				removed++;
+			}
+		}
+		for (S3Objects.Listed tail : this.objects.tails()) {
+			if (tail.started().isBefore(olderThan) && !this.sessions.knowsTail(tail.key())) {
+				this.objects.delete(tail.key());
+				removed++;
+			}
+		}
+		return removed;
 	}
 
 	@Override

@@ -252,6 +252,15 @@ public class StorageService {
 	}
 
 	/**
+	 * Remove what dead writers left in the store that no record knows, older than the
+	 * longest an upload may stay idle.
+	 * @return how many things were removed
+	 */
+	public int sweepOrphans() {
+		return this.store.sweepOrphans(this.clock.instant().minus(this.properties.expiration()));
+	}
+
+	/**
 	 * The bytes of a completed upload.
 	 * @param upload the upload
 	 * @return its stored object

@@ -2,6 +2,7 @@ package dev.chunkedupload.storage.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -119,6 +120,30 @@ class S3UploadStoreTests {
 		assertThat(this.stores.jdbc().queryForObject("select count(*) from s3_session_part", Integer.class)).isZero();
 		assertThat(this.stores.client.listObjectsV2((request) -> request.bucket(this.stores.bucket)).contents())
 			.isEmpty();
+	}
+
+	@Test
+	void sweepOrphansWhenDeadWritersLeftMultipartUploadsAndTailsThenOnlyThoseGo() {
+		append("kept", 0, random(PART + 10, 6), 0, PART + 10);
+		String orphan = this.stores.client
+			.createMultipartUpload((request) -> request.bucket(this.stores.bucket).key("prefix/dead"))
+			.uploadId();
+		this.stores.client.putObject((request) -> request.bucket(this.stores.bucket).key("prefix/dead.tail-x"),
+				software.amazon.awssdk.core.sync.RequestBody.fromString("left"));
+
+		assertThat(this.store.sweepOrphans(Instant.now().minusSeconds(3600))).as("nothing old enough").isZero();
+		assertThat(this.store.sweepOrphans(Instant.now().plusSeconds(60))).isEqualTo(2);
+
+		assertThat(this.stores.client.listMultipartUploads((request) -> request.bucket(this.stores.bucket)).uploads())
+			.extracting((upload) -> upload.uploadId())
+			.doesNotContain(orphan)
+			.hasSize(1);
+		assertThat(this.stores.client.listObjectsV2((request) -> request.bucket(this.stores.bucket)).contents())
+			.extracting((object) -> object.key())
+			.containsExactly("prefix/kept" + this.stores.jdbc()
+				.queryForObject("select tail_key from s3_session where session_key = 'kept'", String.class)
+				.substring("kept".length()));
+		this.store.complete("kept", PART + 10, "kept");
 	}
 
 	private void append(String key, long offset, byte[] file, int from, int length) {
