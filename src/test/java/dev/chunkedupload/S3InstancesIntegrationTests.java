@@ -1,6 +1,12 @@
 package dev.chunkedupload;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Arrays;
 import java.util.UUID;
 
@@ -121,13 +127,38 @@ class S3InstancesIntegrationTests {
 				.header("Tus-Resumable", "1.0.0")
 				.header("Upload-Length", "5")
 				.header("Content-Type", "application/offset+octet-stream")
-				.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray("hello".getBytes())));
+				.POST(HttpRequest.BodyPublishers.ofByteArray("hello".getBytes())));
 			assertThat(tus.status()).as(tus.toString()).isEqualTo(503);
 			assertThat(tus.header("Retry-After")).isEqualTo("5");
 			assertThat(tus.header("Tus-Resumable")).isEqualTo("1.0.0");
 		}
 		finally {
 			s3.close();
+		}
+	}
+
+	@Test
+	void downloadWhenPresignedDownloadsAreOnThenARedirectStraightToTheBucket() throws Exception {
+		String bucket = newBucket();
+		try (ConfigurableApplicationContext app = start(PostgresDatabase.newDatabase(), bucket, S3Server.shared(),
+				"--chunked-upload.storage.s3.presigned-downloads=true")) {
+			HttpTestClient alice = new HttpTestClient(TwoInstancesIntegrationTests.port(app), "alice");
+			byte[] file = randomBytes(100_000, 63);
+			Response chunk = alice.rawChunk(null, "bytes 0-99999/100000", file, "report final.pdf");
+			String id = chunk.json().get("upload_id").asText();
+			assertThat(alice.complete(id, md5(file)).status()).isEqualTo(200);
+
+			Response download = alice.get("/api/uploads/" + id + "/content");
+			assertThat(download.status()).isEqualTo(302);
+			assertThat(download.header("Cache-Control")).isEqualTo("no-store");
+			URI location = URI.create(download.header("Location"));
+			assertThat(location.getPort()).isEqualTo(S3Server.shared().endpoint().getPort());
+			HttpResponse<byte[]> direct = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(location).build(), HttpResponse.BodyHandlers.ofByteArray());
+			assertThat(direct.statusCode()).isEqualTo(200);
+			assertThat(direct.body()).isEqualTo(file);
+			assertThat(direct.headers().firstValue("Content-Disposition"))
+				.hasValueSatisfying((value) -> assertThat(value).contains("attachment").contains("report%20final.pdf"));
 		}
 	}
 
@@ -142,14 +173,16 @@ class S3InstancesIntegrationTests {
 		return start(database, bucket, S3Server.shared());
 	}
 
-	private ConfigurableApplicationContext start(String database, String bucket, S3Server s3) {
-		return new SpringApplicationBuilder(Application.class).run("--server.port=0", "--server.address=127.0.0.1",
+	private ConfigurableApplicationContext start(String database, String bucket, S3Server s3, String... more) {
+		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
 				"--chunked-upload.data-dir=" + this.dataDir, "--spring.datasource.url=" + database,
 				"--spring.datasource.username=" + PostgresDatabase.USERNAME,
 				"--chunked-upload.users.alice.password={noop}" + HttpTestClient.PASSWORD, "--spring.jmx.enabled=false",
 				"--chunked-upload.storage.type=s3", "--chunked-upload.storage.s3.bucket=" + bucket,
 				"--chunked-upload.storage.s3.endpoint=" + s3.endpoint(),
-				"--chunked-upload.storage.s3.path-style-access=true", "--chunked-upload.storage.s3.part-size=" + PART);
+				"--chunked-upload.storage.s3.path-style-access=true", "--chunked-upload.storage.s3.part-size=" + PART));
+		arguments.addAll(List.of(more));
+		return new SpringApplicationBuilder(Application.class).run(arguments.toArray(String[]::new));
 	}
 
 	private static String newBucket() throws Exception {

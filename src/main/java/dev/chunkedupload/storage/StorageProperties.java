@@ -1,6 +1,7 @@
 package dev.chunkedupload.storage;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -67,10 +68,15 @@ public record StorageProperties(@DefaultValue("filesystem") @NotNull Type type,
 	 * in 10,000 parts
 	 * @param maxObjectSize the largest object the store must hold (defaults to
 	 * {@code chunked-upload.max-bytes})
+	 * @param presignedDownloads whether a download is answered with a redirect to a
+	 * short-lived presigned URL, so large downloads go straight from the bucket
+	 * @param presignedDownloadTtl how long such a URL is valid
 	 */
 	public record S3(String bucket, String endpoint, @DefaultValue("us-east-1") @NotNull String region,
 			@DefaultValue("false") boolean pathStyleAccess, @DefaultValue("") @NotNull String prefix,
-			@DefaultValue("8MB") @NotNull DataSize partSize, @DefaultValue("50GB") @NotNull DataSize maxObjectSize) {
+			@DefaultValue("8MB") @NotNull DataSize partSize, @DefaultValue("50GB") @NotNull DataSize maxObjectSize,
+			@DefaultValue("false") boolean presignedDownloads,
+			@DefaultValue("5m") @NotNull Duration presignedDownloadTtl) {
 
 	}
 

@@ -1,8 +1,10 @@
 package dev.chunkedupload.storage;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -143,6 +145,19 @@ public interface UploadStore {
 	 * @throws StoredObjectNotFoundException if there is no such object
 	 */
 	StoredObject open(String key);
+
+	/**
+	 * Where a client may download a completed object straight from the store for a short
+	 * while (an S3 presigned URL), so large downloads bypass the instances; empty to
+	 * stream it through the server, as a file system does.
+	 * @param key the object's key
+	 * @param filename the name the download should be saved as
+	 * @param contentType the media type to answer with, or {@code null}
+	 * @return the URL, if the store gives one
+	 */
+	default Optional<URI> downloadUrl(String key, String filename, String contentType) {
+		return Optional.empty();
+	}
 
 	/**
 	 * Delete a completed object. Deleting a missing object does nothing.

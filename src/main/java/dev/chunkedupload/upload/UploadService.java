@@ -1,9 +1,11 @@
 package dev.chunkedupload.upload;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -289,7 +291,7 @@ public class UploadService {
 			throw new UploadNotFoundException(uploadId);
 		}
 		try {
-			return new Content(upload, this.storage.open(upload));
+			return new Content(upload, this.storage.open(upload), this.storage.downloadUrl(upload));
 		}
 		catch (StoredObjectNotFoundException ex) {
 			throw new UploadNotFoundException(uploadId);
@@ -370,8 +372,10 @@ public class UploadService {
 	 *
 	 * @param upload the upload
 	 * @param object its stored bytes
+	 * @param directUrl where the client may download them straight from the store, if the
+	 * store gives such a URL
 	 */
-	public record Content(ChunkedUpload upload, StoredObject object) {
+	public record Content(ChunkedUpload upload, StoredObject object, Optional<URI> directUrl) {
 
 	}
 

@@ -14,6 +14,7 @@ import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.UploadStatus;
 
 import org.springframework.core.io.Resource;
+import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -66,6 +67,14 @@ class UploadsController {
 	@GetMapping("/{uploadId}/content")
 	ResponseEntity<Resource> content(@PathVariable String uploadId, Authentication authentication, WebRequest request) {
 		UploadService.Content content = this.uploads.content(caller(authentication), uploadId);
+		if (content.directUrl().isPresent()) {
+			// The store serves it (S3 presigned downloads): large files bypass the
+			// instances.
+			return ResponseEntity.status(HttpStatus.FOUND)
+				.location(content.directUrl().get())
+				.cacheControl(CacheControl.noStore())
+				.build();
+		}
 		ChunkedUpload upload = content.upload();
 		String etag = "\"" + upload.getMd5().orElseThrow() + "\"";
 		if (request.checkNotModified(etag)) {

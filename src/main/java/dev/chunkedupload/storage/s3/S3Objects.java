@@ -3,6 +3,10 @@ package dev.chunkedupload.storage.s3;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
@@ -17,6 +21,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import dev.chunkedupload.storage.StorageException;
 import dev.chunkedupload.storage.StorageUnavailableException;
@@ -137,6 +142,24 @@ final class S3Objects {
 	void delete(String key) {
 		call("delete " + key,
 				() -> this.client.deleteObject((request) -> request.bucket(this.bucket).key(this.prefix + key)));
+	}
+
+	/** A presigned GET of the object that names the download and its media type. */
+	URI presignedGet(S3Presigner presigner, String key, String filename, String contentType, Duration ttl) {
+		// RFC 6266's extended form, so any file name survives; the store knows no HTTP
+		// library, and this one field is all it needs of one.
+		String disposition = "attachment; filename*=UTF-8''"
+				+ URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
+		return call("presign " + key,
+				() -> URI.create(
+						presigner
+							.presignGetObject((presign) -> presign.signatureDuration(ttl)
+								.getObjectRequest((request) -> request.bucket(this.bucket)
+									.key(this.prefix + key)
+									.responseContentDisposition(disposition)
+									.responseContentType(contentType)))
+							.url()
+							.toString()));
 	}
 
 	/**

@@ -11,6 +11,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import dev.chunkedupload.storage.StorageProperties;
 
@@ -42,8 +43,24 @@ class S3StoreConfiguration {
 		}
 		S3Objects objects = new S3Objects(uploadS3Client, s3.bucket(), s3.prefix());
 		objects.requireBucket((s3.endpoint() != null) ? s3.endpoint() : "");
-		return new S3UploadStore(objects, new S3Sessions(jdbc, transaction), s3.partSize().toBytes(),
+		S3UploadStore store = new S3UploadStore(objects, new S3Sessions(jdbc, transaction), s3.partSize().toBytes(),
 				s3.maxObjectSize().toBytes(), clock);
+		return s3.presignedDownloads() ? store.presignDownloads(presigner(s3), s3.presignedDownloadTtl()) : store;
+	}
+
+	/**
+	 * Signs download URLs as the client signs requests: same endpoint, region, style,
+	 * credentials.
+	 */
+	static S3Presigner presigner(StorageProperties.S3 s3) {
+		S3Presigner.Builder builder = S3Presigner.builder()
+			.region(Region.of(s3.region()))
+			.credentialsProvider(DefaultCredentialsProvider.builder().build())
+			.serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(s3.pathStyleAccess()).build());
+		if (s3.endpoint() != null && !s3.endpoint().isBlank()) {
+			builder.endpointOverride(URI.create(s3.endpoint()));
+		}
+		return builder.build();
 	}
 
 	/**

@@ -1,7 +1,9 @@
 package dev.chunkedupload.storage.s3;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -11,6 +13,7 @@ import java.util.Set;
 
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import dev.chunkedupload.storage.PieceWriter;
 import dev.chunkedupload.storage.StorageException;
@@ -53,6 +56,10 @@ public class S3UploadStore implements UploadStore {
 	private final long partSize;
 
 	private final Clock clock;
+
+	private S3Presigner presigner;
+
+	private Duration presignedTtl;
 
 	S3UploadStore(S3Objects objects, S3Sessions sessions, long partSize, long maxObjectSize, Clock clock) {
 		this.objects = objects;
@@ -215,6 +222,26 @@ public class S3UploadStore implements UploadStore {
 		}
 		return new StoredObject(size,
 				(position) -> (position >= size) ? InputStream.nullInputStream() : this.objects.get(key, position));
+	}
+
+	/**
+	 * Answer downloads with presigned URLs from now on.
+	 * @param presigner signs the URLs with the store's credentials
+	 * @param ttl how long each URL is valid
+	 * @return this store
+	 */
+	public S3UploadStore presignDownloads(S3Presigner presigner, Duration ttl) {
+		this.presigner = presigner;
+		this.presignedTtl = ttl;
+		return this;
+	}
+
+	@Override
+	public Optional<URI> downloadUrl(String key, String filename, String contentType) {
+		if (this.presigner == null) {
+			return Optional.empty();
+		}
+		return Optional.of(this.objects.presignedGet(this.presigner, key, filename, contentType, this.presignedTtl));
 	}
 
 	@Override

@@ -2,10 +2,12 @@ package dev.chunkedupload.upload.write;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -258,6 +260,17 @@ public class StorageService {
 	 */
 	public int sweepOrphans() {
 		return this.store.sweepOrphans(this.clock.instant().minus(this.properties.expiration()));
+	}
+
+	/**
+	 * A short-lived URL where the client downloads a completed upload straight from the
+	 * store, if the store gives one.
+	 * @param upload the completed upload
+	 * @return the URL, or empty to stream the bytes through the server
+	 */
+	public Optional<URI> downloadUrl(ChunkedUpload upload) {
+		return this.store.downloadUrl(upload.getStorageKey(), upload.getFilename(),
+				upload.getContentType().orElse(null));
 	}
 
 	/**
