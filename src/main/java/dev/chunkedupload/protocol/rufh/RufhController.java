@@ -103,11 +103,13 @@ class RufhController {
 		boolean complete = version.completes(request);
 		Long length = StructuredFields.integer(request.getHeader(Rufh.UPLOAD_LENGTH));
 		long contentLength = request.getContentLengthLong();
-		checkLengths(0, length, contentLength, complete);
 		Long total = (length != null) ? length : (complete && contentLength >= 0) ? contentLength : null;
+		// The limit first: a length past max-size is refused as such (413, with the
+		// limits), whatever else is wrong with the request.
 		if (total != null && total > this.maxBytes) {
 			throw new UploadTooLargeException(this.maxBytes);
 		}
+		checkLengths(0, length, contentLength, complete);
 		checkAppendSize(contentLength);
 		String owner = principal.getName();
 		UploadDetails details = new UploadDetails(filename(request), mediaType(request), null, null);
