@@ -103,11 +103,13 @@ class RufhController {
 		boolean complete = version.completes(request);
 		Long length = StructuredFields.integer(request.getHeader(Rufh.UPLOAD_LENGTH));
 		long contentLength = request.getContentLengthLong();
-		checkLengths(0, length, contentLength, complete);
 		Long total = (length != null) ? length : (complete && contentLength >= 0) ? contentLength : null;
+		// The limit first: a length past max-size is refused as such (413, with the
+		// limits), whatever else is wrong with the request.
 		if (total != null && total > this.maxBytes) {
 			throw new UploadTooLargeException(this.maxBytes);
 		}
+		checkLengths(0, length, contentLength, complete);
 		checkAppendSize(contentLength);
 		String owner = principal.getName();
 		UploadDetails details = new UploadDetails(filename(request), mediaType(request), null, null);
@@ -281,8 +283,7 @@ class RufhController {
 
 	private static void requirePartialUpload(HttpServletRequest request) {
 		String type = request.getContentType();
-		String essence = (type != null) ? type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT) : null;
-		if (!Rufh.PARTIAL_UPLOAD.equals(essence)) {
+		if (type == null || !Rufh.PARTIAL_UPLOAD.equals(essence(type))) {
 			throw new RufhRequestException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
 					"An append must be sent as Content-Type: " + Rufh.PARTIAL_UPLOAD);
 		}
@@ -329,11 +330,20 @@ class RufhController {
 
 	/**
 	 * The representation's media type, kept with the upload as tus keeps
-	 * {@code filetype}.
+	 * {@code filetype}. {@code application/partial-upload} says how the bytes are sent,
+	 * not what they are: tus-js-client's {@code ietf-draft-05} mode sends it on a
+	 * creation that carries data, and the download would otherwise be labelled with it.
 	 */
 	private static String mediaType(HttpServletRequest request) {
 		String type = request.getContentType();
-		return (type != null && type.length() <= 255) ? type : null;
+		if (type == null || type.length() > 255 || Rufh.PARTIAL_UPLOAD.equals(essence(type))) {
+			return null;
+		}
+		return type;
+	}
+
+	private static String essence(String type) {
+		return type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package dev.chunkedupload.protocol.rufh;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,6 +23,7 @@ import dev.chunkedupload.upload.error.UploadException;
 import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
+import dev.chunkedupload.upload.model.UploadProperties;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
@@ -79,6 +82,20 @@ class RufhExceptionHandler {
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure", (problem, ex) -> problem
 			.detail("The server could not store or read the bytes; the upload's offset tells what is kept"));
 
+	/**
+	 * The limits a 413 names, as the draft asks of a refusal for a violated limit
+	 * ({@code Upload-Limit} SHOULD be in it): the sizes, not the lifetime, which belongs
+	 * to an upload the refusal may not have.
+	 */
+	private final String sizeLimits;
+
+	RufhExceptionHandler(UploadProperties properties) {
+		Map<String, Long> members = new LinkedHashMap<>();
+		members.put("max-size", properties.maxBytes().toBytes());
+		members.put("max-append-size", properties.maxChunkSize().toBytes());
+		this.sizeLimits = StructuredFields.dictionary(members);
+	}
+
 	@ExceptionHandler({ RufhRequestException.class, UploadException.class, StorageException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex, HttpServletRequest request) {
 		ResponseEntity<ProblemDetail> answer = problems.answer(ex);
@@ -92,6 +109,9 @@ class RufhExceptionHandler {
 		String version = request.getHeader(InteropVersion.HEADER);
 		if (version != null && StructuredFields.integer(version) != null) {
 			headers.set(InteropVersion.HEADER, String.valueOf(StructuredFields.integer(version)));
+		}
+		if (answer.getStatusCode().value() == CONTENT_TOO_LARGE.value()) {
+			headers.set(Rufh.UPLOAD_LIMIT, this.sizeLimits);
 		}
 		return ResponseEntity.status(answer.getStatusCode()).headers(headers).body(body);
 	}
