@@ -3,6 +3,7 @@ package dev.chunkedupload.upload;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,9 @@ public class UploadService {
 
 	private static final Logger logger = LoggerFactory.getLogger(UploadService.class);
 
+	/** How long a cancellation waits for a writer on another instance to let go. */
+	static final Duration CANCEL_WAIT = Duration.ofSeconds(5);
+
 	private final UploadRepository repository;
 
 	private final StorageService storage;
@@ -66,14 +70,8 @@ public class UploadService {
 	}
 
 	/**
-	 * Create an upload with its first chunk. A first chunk that is refused, for whatever
-	 * reason, leaves neither a row nor a file behind.
-	 * @param owner the creating user
-	 * @param protocol the protocol that creates it
-	 * @param filename the client's file name (sanitised here)
-	 * @param chunk what the client says about the bytes
-	 * @param body the bytes
-	 * @return the upload after the chunk
+	 * {@link #create} with a file name only (the chunked protocol): a refused first chunk
+	 * leaves neither a row nor a file behind.
 	 */
 	public ChunkedUpload start(String owner, UploadProtocol protocol, String filename, Chunk chunk, InputStream body) {
 		return create(owner, protocol, new UploadDetails(filename, null, null, null), chunk, body);
@@ -307,13 +305,30 @@ public class UploadService {
 	public void delete(Caller caller, String uploadId) {
 		get(caller, uploadId);
 		try (Lease held = this.leases.acquire(uploadId)) {
-			ChunkedUpload upload = get(caller, uploadId);
-			if (upload.getStatus() == UploadStatus.ABORTED) {
-				return;
-			}
-			this.storage.abort(upload, held);
-			logger.info("Upload {} of {} deleted by {}", uploadId, upload.getOwner(), caller.name());
+			remove(caller, uploadId, held);
 		}
+	}
+
+	/**
+	 * {@link #delete} even while a request writes the upload: that writer stops at its
+	 * next buffer (one on another instance is waited for, {@link #CANCEL_WAIT} at most)
+	 * and its unacknowledged bytes are cut back.
+	 * @throws UploadBusyException if a writer on another instance kept the upload
+	 */
+	public void cancel(Caller caller, String uploadId) {
+		get(caller, uploadId);
+		try (Lease held = this.leases.acquireStoppingWriter(uploadId, CANCEL_WAIT)) {
+			remove(caller, uploadId, held);
+		}
+	}
+
+	private void remove(Caller caller, String uploadId, Lease held) {
+		ChunkedUpload upload = get(caller, uploadId);
+		if (upload.getStatus() == UploadStatus.ABORTED) {
+			return;
+		}
+		this.storage.abort(upload, held);
+		logger.info("Upload {} of {} deleted by {}", uploadId, upload.getOwner(), caller.name());
 	}
 
 	private void checkAppendable(ChunkedUpload upload, Chunk chunk) {

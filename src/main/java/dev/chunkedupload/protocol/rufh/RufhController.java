@@ -228,7 +228,9 @@ class RufhController {
 		String owner = principal.getName();
 		requireUploadId(uploadId);
 		this.uploads.getOwn(owner, uploadId);
-		this.uploads.delete(new Caller(owner, false), uploadId);
+		// The draft asks a server to stop an append that is still running when its upload
+		// is cancelled, rather than make the client wait for it.
+		this.uploads.cancel(new Caller(owner, false), uploadId);
 		return ResponseEntity.noContent().header(InteropVersion.HEADER, version.number()).build();
 	}
 

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.chunkedupload.upload.error.UploadBusyException;
+import dev.chunkedupload.upload.error.UploadNotFoundException;
 
 /**
  * A lease this thread holds, of whatever kind: an upload's write lease, its hash lease or
@@ -32,6 +33,12 @@ public final class Lease implements AutoCloseable {
 	private Instant renewedAt;
 
 	private boolean released;
+
+	/** Set by another thread that wants the holder to stop (a cancellation). */
+	private volatile boolean stopRequested;
+
+	private Runnable onClose = () -> {
+	};
 
 	Lease(String subject, String token, LeaseRow row, Clock clock, Duration duration) {
 		this.subject = subject;
@@ -61,8 +68,13 @@ public final class Lease implements AutoCloseable {
 	/**
 	 * Extend the lease when a third of it has passed.
 	 * @throws UploadBusyException if the lease lapsed and another holder took it
+	 * @throws UploadNotFoundException if the upload is being cancelled: the holder stops,
+	 * and its lease passes to the cancellation
 	 */
 	public void renewIfDue() {
+		if (this.stopRequested) {
+			throw new UploadNotFoundException(this.subject);
+		}
 		Instant now = this.clock.instant();
 		if (Duration.between(this.renewedAt, now).compareTo(this.duration.dividedBy(3)) < 0) {
 			return;
@@ -81,8 +93,19 @@ public final class Lease implements AutoCloseable {
 		this.released = true;
 	}
 
+	/** Ask the holder to stop at its next buffer; called from another thread. */
+	void requestStop() {
+		this.stopRequested = true;
+	}
+
+	/** Run when the lease is given up, however that happens. */
+	void onClose(Runnable action) {
+		this.onClose = action;
+	}
+
 	@Override
 	public void close() {
+		this.onClose.run();
 		if (this.released) {
 			return;
 		}

@@ -3,7 +3,9 @@ package dev.chunkedupload.upload.lease;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -42,6 +44,11 @@ public class Leases {
 
 	private final TransactionTemplate transaction;
 
+	/**
+	 * The upload leases this instance holds, so a cancellation can stop their writers.
+	 */
+	private final Map<String, Lease> held = new ConcurrentHashMap<>();
+
 	Leases(UploadRepository repository, Clock clock, UploadProperties properties, TransactionTemplate transaction) {
 		this.repository = repository;
 		this.clock = clock;
@@ -61,7 +68,7 @@ public class Leases {
 		if (this.repository.acquireLease(uploadId, token, now, now.plus(this.duration)) != 1) {
 			throw new UploadBusyException(uploadId);
 		}
-		return hold(uploadId, token, new UploadLeaseRow(this.repository, uploadId));
+		return register(hold(uploadId, token, new UploadLeaseRow(this.repository, uploadId)));
 	}
 
 	/**
@@ -71,7 +78,36 @@ public class Leases {
 	 * @return the held lease
 	 */
 	public Lease adopt(String uploadId, String token) {
-		return hold(uploadId, token, new UploadLeaseRow(this.repository, uploadId));
+		return register(hold(uploadId, token, new UploadLeaseRow(this.repository, uploadId)));
+	}
+
+	/**
+	 * Take the lease of an upload that another request may be writing, stopping that
+	 * writer if it runs on this instance: it stops at its next buffer, cuts its bytes
+	 * back to the last acknowledged offset and lets go. A writer on another instance is
+	 * waited for, within a bound.
+	 * @param uploadId the upload
+	 * @param wait how long to wait for the writer to let go
+	 * @return the held lease
+	 * @throws UploadBusyException if the lease is still held after {@code wait}
+	 */
+	public Lease acquireStoppingWriter(String uploadId, Duration wait) {
+		Instant deadline = this.clock.instant().plus(wait);
+		while (true) {
+			try {
+				return acquire(uploadId);
+			}
+			catch (UploadBusyException ex) {
+				Lease writer = this.held.get(uploadId);
+				if (writer != null) {
+					writer.requestStop();
+				}
+				if (this.clock.instant().isAfter(deadline)) {
+					throw ex;
+				}
+				pause();
+			}
+		}
 	}
 
 	/**
@@ -145,6 +181,12 @@ public class Leases {
 			}
 		}
 		throw new UploadBusyException(uploadId);
+	}
+
+	private Lease register(Lease lease) {
+		this.held.put(lease.subject(), lease);
+		lease.onClose(() -> this.held.remove(lease.subject(), lease));
+		return lease;
 	}
 
 	/**

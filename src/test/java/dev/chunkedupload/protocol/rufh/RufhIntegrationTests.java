@@ -5,6 +5,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -358,6 +362,44 @@ class RufhIntegrationTests {
 	}
 
 	@Test
+	void deleteWhenAnAppendIsStillWritingThenTheAppendIsStoppedAndTheUploadGoes() throws Exception {
+		String path = pathOf(this.alice.send(creation(9, false).POST(BodyPublishers.ofByteArray(new byte[10]))));
+		// 60 pieces of 16 KiB every 100 ms: six seconds of a slow uplink, within the
+		// test's
+		// 1 MB append limit.
+		byte[] piece = randomBytes(16 * 1024, 71);
+		ExecutorService sender = Executors.newSingleThreadExecutor();
+		try (RawHttp append = RawHttp.request(this.port, "alice", "PATCH " + path + " HTTP/1.1",
+				"Upload-Draft-Interop-Version: 9", "Content-Type: " + PARTIAL, "Upload-Offset: 10",
+				"Upload-Complete: ?1", "Content-Length: " + (60L * piece.length))) {
+			// A slow uplink: the append keeps receiving while the client cancels.
+			AtomicBoolean sending = new AtomicBoolean(true);
+			Future<?> slow = sender.submit(() -> {
+				for (int i = 0; i < 60 && sending.get(); i++) {
+					append.send(piece, 0, piece.length);
+					Thread.sleep(100);
+				}
+				return null;
+			});
+			// While it writes, the upload is busy for a plain deletion.
+			awaitWriting(idOf(path));
+			assertThat(this.alice.delete("/api/uploads/" + idOf(path)).status()).isEqualTo(409);
+			Response cancel = this.alice
+				.send(this.alice.request(path).header("Upload-Draft-Interop-Version", "9").DELETE());
+			sending.set(false);
+			// Without stopping the writer, the cancellation would find the upload busy
+			// for as long as the client keeps sending.
+			assertThat(cancel.status()).as(cancel.toString()).isEqualTo(204);
+			assertThat(head(9, path).status()).isEqualTo(404);
+			assertThat(this.alice.get("/api/uploads/" + idOf(path)).json().get("status").asText()).isEqualTo("aborted");
+			slow.cancel(true);
+		}
+		finally {
+			sender.shutdownNow();
+		}
+	}
+
+	@Test
 	void requestsWhenAnotherUsersUploadOrMalformedIdThen404AndNothingChanged() {
 		String path = pathOf(this.alice.send(creation(9, false).POST(BodyPublishers.ofByteArray(new byte[10]))));
 		HttpTestClient bob = this.alice.as("bob");
@@ -394,6 +436,20 @@ class RufhIntegrationTests {
 		request = (version == 6) ? request.header("Upload-Incomplete", complete ? "?0" : "?1")
 				: request.header("Upload-Complete", complete ? "?1" : "?0");
 		return this.alice.send(request.method("PATCH", BodyPublishers.ofByteArray(bytes)));
+	}
+
+	/** Wait until the append that the test started holds the upload's lease. */
+	private void awaitWriting(String uploadId) throws InterruptedException {
+		for (int i = 0; i < 400; i++) {
+			Integer leased = this.jdbc.queryForObject(
+					"select count(*) from upload where upload_id = ? and lease_owner is not null", Integer.class,
+					uploadId);
+			if (leased != null && leased == 1) {
+				return;
+			}
+			Thread.sleep(10);
+		}
+		throw new AssertionError("The append never started writing");
 	}
 
 	private Response head(int version, String path) {
