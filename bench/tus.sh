@@ -43,7 +43,13 @@ Options (environment variable in brackets):
                            server: tus-js-client's features (one PATCH or chunks, data
                            during creation, deferred length, method override,
                            parallelUploads, pause and resume, termination), each upload
-                           checked byte for byte
+                           checked byte for byte; then bench/tus/rufh-interop.mjs (see
+                           --interop-rufh)
+  --interop-rufh           only bench/tus/rufh-interop.mjs: tus-js-client with protocol
+                           'ietf-draft-05' against /api/rufh (one request or chunks, data
+                           during creation, abort and resume by uploadUrl or by
+                           findPreviousUploads, termination, Readable streams), each
+                           upload checked by size, MD5 and content
   --keep                   keep the temp dir (logs, data)
   -h, --help               this help
 
@@ -80,6 +86,7 @@ while [[ $# -gt 0 ]]; do
 	--profile) profile=1 ;;
 	--keep) keep=1 ;;
 	--interop) interop=1 ;;
+	--interop-rufh) interop=2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "$prog: unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
@@ -283,10 +290,16 @@ discard() {
 	fi
 }
 
-if [[ $interop -eq 1 ]]; then
+if [[ $interop -ne 0 ]]; then
 	start_java
-	node "$node_dir/interop.mjs" "$java_base" "$user:$password"
-	exit
+	status=0
+	if [[ $interop -eq 1 ]]; then
+		echo "tus-js-client, tus 1.0.0, $java_base/api/tus:"
+		node "$node_dir/interop.mjs" "$java_base" "$user:$password" || status=1
+	fi
+	echo "tus-js-client, protocol ietf-draft-05 (interop version 6), $java_base/api/rufh:"
+	node "$node_dir/rufh-interop.mjs" "$java_base" "$user:$password" || status=1
+	exit "$status"
 fi
 
 # --- the file -----------------------------------------------------------------------
