@@ -1,5 +1,7 @@
 package dev.chunkedupload.web;
 
+import jakarta.servlet.http.Cookie;
+
 import org.junit.jupiter.api.Test;
 
 import dev.chunkedupload.testsupport.HttpTestClient;
@@ -9,7 +11,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
-import org.springframework.mock.web.MockHttpSession;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
@@ -230,13 +231,15 @@ class PagesIntegrationTests {
 
 	@Test
 	void uploadsApiWhenSessionThenListsWithoutCsrfAndDeleteNeedsIt() throws Exception {
-		MockHttpSession session = (MockHttpSession) this.mvc
-			.perform(formLogin("/login").user("alice").password(HttpTestClient.PASSWORD))
+		// Sessions live in the database (Spring Session): the browser carries the SESSION
+		// cookie, not a container session.
+		Cookie session = this.mvc.perform(formLogin("/login").user("alice").password(HttpTestClient.PASSWORD))
 			.andReturn()
-			.getRequest()
-			.getSession();
+			.getResponse()
+			.getCookie("SESSION");
+		assertThat(session).as("session cookie").isNotNull();
 		String id = startUpload("alice", "session.bin");
-		this.mvc.perform(get("/api/uploads").session(session))
+		this.mvc.perform(get("/api/uploads").cookie(session))
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$[?(@.upload_id == '" + id + "')]").exists());
 		this.mvc
@@ -252,9 +255,8 @@ class PagesIntegrationTests {
 			.andExpect(status().isNoContent());
 	}
 
-	private static MockHttpServletRequestBuilder withSession(MockHttpServletRequestBuilder request,
-			MockHttpSession session) {
-		return request.session(session);
+	private static MockHttpServletRequestBuilder withSession(MockHttpServletRequestBuilder request, Cookie session) {
+		return request.cookie(session);
 	}
 
 	private String startUpload(String user, String filename) throws Exception {

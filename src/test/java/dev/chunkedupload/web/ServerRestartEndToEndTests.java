@@ -5,6 +5,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
@@ -28,9 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The server stopped in the middle of an upload from the page and started again on the
- * same data: the page retries while it is gone, says the session ended when it is back
- * (sessions live in the server's memory), and after logging in again the same file
- * continues the same upload and completes with the right MD5.
+ * same data: the page retries while it is gone, says the session ended when it is back,
+ * and after logging in again the same file continues the same upload and completes with
+ * the right MD5. Sessions live in the database and would survive the restart, so the test
+ * ends the session while the server is away, as its expiry or a logout on another
+ * instance would.
  */
 @EndToEnd
 class ServerRestartEndToEndTests {
@@ -51,7 +57,8 @@ class ServerRestartEndToEndTests {
 	}
 
 	@Test
-	void uploadWhenServerRestartsHalfwayThenContinuesAfterLoggingInAgain(BrowserSession browser) throws IOException {
+	void uploadWhenServerRestartsHalfwayThenContinuesAfterLoggingInAgain(BrowserSession browser)
+			throws IOException, SQLException {
 		int size = 6 * 1024 * 1024;
 		byte[] content = randomBytes(size, 8);
 		Path file = Files.write(this.files.resolve("restart.bin"), content);
@@ -71,6 +78,7 @@ class ServerRestartEndToEndTests {
 		browser.waitUntil("the page to retry while the server is gone", Duration.ofSeconds(30),
 				() -> "retrying".equals(transfer.getAttribute("data-state")));
 
+		assertThat(endSessions()).as("sessions stored in the database").isPositive();
 		this.server = start(port);
 		browser.waitUntil("the page to say the session ended", Duration.ofSeconds(60),
 				() -> "failed".equals(transfer.getAttribute("data-state")));
@@ -94,10 +102,22 @@ class ServerRestartEndToEndTests {
 	private ConfigurableApplicationContext start(int port) {
 		return new SpringApplicationBuilder(Application.class).run("--server.port=" + port,
 				"--server.address=127.0.0.1", "--chunked-upload.data-dir=" + this.dataDir,
-				"--spring.datasource.url=jdbc:h2:file:" + this.dataDir.resolve("db/restart"),
+				"--spring.datasource.url=" + database(),
 				"--chunked-upload.users.alice.password={noop}" + HttpTestClient.PASSWORD,
 				"--chunked-upload.web.chunk-size=256KB", "--chunked-upload.sweep-interval=1h",
 				"--logging.level.org.openqa.selenium=ERROR");
+	}
+
+	private String database() {
+		return "jdbc:h2:file:" + this.dataDir.resolve("db/restart");
+	}
+
+	/** Delete every stored session while no server has the database open. */
+	private int endSessions() throws SQLException {
+		try (Connection connection = DriverManager.getConnection(database(), "sa", "");
+				Statement statement = connection.createStatement()) {
+			return statement.executeUpdate("delete from spring_session");
+		}
 	}
 
 	private static long offset(HttpTestClient client, String uploadId) {
