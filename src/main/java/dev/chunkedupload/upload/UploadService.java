@@ -16,6 +16,7 @@ import dev.chunkedupload.storage.StoredObjectNotFoundException;
 import dev.chunkedupload.upload.concat.UploadConcatenation;
 import dev.chunkedupload.upload.error.LengthMismatchException;
 import dev.chunkedupload.upload.error.OffsetMismatchException;
+import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.lease.Lease;
@@ -183,14 +184,9 @@ public class UploadService {
 	}
 
 	/**
-	 * Fix the total length of an upload created without one (tus's deferred length),
-	 * before the bytes that come with the declaration are appended. Declaring the length
-	 * it already has does nothing.
-	 * @param owner the calling user, who must own the upload
-	 * @param uploadId the upload
-	 * @param offset where the client believes the upload stands; it must
-	 * @param total the total length
-	 * @return the upload with its length
+	 * Fix the total length of an upload created without one (tus's deferred length) at
+	 * {@code offset} (where the client believes it stands; it must), before the bytes
+	 * that come with the declaration. Declaring the length it already has does nothing.
 	 */
 	public ChunkedUpload declareLength(String owner, String uploadId, long offset, long total) {
 		checkDeclarable(load(owner, uploadId), offset, total);
@@ -227,10 +223,8 @@ public class UploadService {
 	}
 
 	/**
-	 * The status an upload has now: one idle past its expiry counts as expired even
-	 * before the sweeper has marked it, as every request on it already answers.
-	 * @param upload the upload
-	 * @return its status at this moment
+	 * The status now: an upload idle past its expiry is expired before the sweep marks
+	 * it.
 	 */
 	public UploadStatus statusOf(ChunkedUpload upload) {
 		return upload.isExpiredAt(this.clock.instant()) ? UploadStatus.EXPIRED : upload.getStatus();
@@ -251,12 +245,13 @@ public class UploadService {
 	}
 
 	/**
-	 * An upload the caller owns, to be continued: aborted uploads count as gone.
-	 * @param owner the calling user
-	 * @param uploadId the upload
-	 * @return the upload
+	 * An upload the caller owns, to be continued: a malformed id, another user's upload
+	 * and an aborted one are all simply not found.
 	 */
 	public ChunkedUpload getOwn(String owner, String uploadId) {
+		if (!UploadIds.isWellFormed(uploadId)) {
+			throw new UploadNotFoundException(uploadId.length() > 64 ? uploadId.substring(0, 64) : uploadId);
+		}
 		ChunkedUpload upload = load(owner, uploadId);
 		if (upload.getStatus() == UploadStatus.ABORTED) {
 			throw new UploadNotFoundException(uploadId);
@@ -265,10 +260,20 @@ public class UploadService {
 	}
 
 	/**
-	 * Uploads the caller may see, newest first.
-	 * @param caller who asks
-	 * @param everyone whether an administrator wants every user's uploads
-	 * @return the uploads
+	 * {@link #getOwn}, and an upload idle past its expiry is expired even before the
+	 * sweep.
+	 */
+	public ChunkedUpload getOwnUnexpired(String owner, String uploadId) {
+		ChunkedUpload upload = getOwn(owner, uploadId);
+		if (statusOf(upload) == UploadStatus.EXPIRED) {
+			throw new UploadExpiredException(uploadId);
+		}
+		return upload;
+	}
+
+	/**
+	 * Uploads the caller may see (every user's for an administrator who asks), newest
+	 * first.
 	 */
 	public List<ChunkedUpload> list(Caller caller, boolean everyone) {
 		if (everyone && caller.admin()) {
@@ -277,12 +282,7 @@ public class UploadService {
 		return this.repository.findByOwnerOrderByCreatedAtDesc(caller.name());
 	}
 
-	/**
-	 * The bytes of a completed upload.
-	 * @param caller who asks
-	 * @param uploadId the upload
-	 * @return the upload and its stored bytes
-	 */
+	/** The bytes of a completed upload the caller may see. */
 	public Content content(Caller caller, String uploadId) {
 		ChunkedUpload upload = get(caller, uploadId);
 		if (upload.getStatus() != UploadStatus.COMPLETE) {

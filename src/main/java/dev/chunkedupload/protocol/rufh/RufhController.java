@@ -14,16 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.chunkedupload.upload.ImplicitCompletion;
+import dev.chunkedupload.upload.KeptBody;
 import dev.chunkedupload.upload.UploadService;
 import dev.chunkedupload.upload.error.OffsetMismatchException;
-import dev.chunkedupload.upload.error.UploadExpiredException;
-import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.UploadDetails;
-import dev.chunkedupload.upload.model.UploadIds;
 import dev.chunkedupload.upload.model.UploadProperties;
 import dev.chunkedupload.upload.model.UploadProtocol;
 import dev.chunkedupload.upload.model.UploadStatus;
@@ -137,7 +135,7 @@ class RufhController {
 	@RequestMapping(method = RequestMethod.HEAD, path = "/{uploadId}")
 	ResponseEntity<Void> head(@PathVariable String uploadId, HttpServletRequest request, Principal principal) {
 		InteropVersion version = InteropVersion.of(request);
-		ChunkedUpload upload = load(principal.getName(), uploadId);
+		ChunkedUpload upload = this.uploads.getOwnUnexpired(principal.getName(), uploadId);
 		boolean complete = upload.getStatus() == UploadStatus.COMPLETE;
 		ResponseEntity.HeadersBuilder<?> response = ResponseEntity.noContent()
 			.cacheControl(CacheControl.noStore())
@@ -163,7 +161,7 @@ class RufhController {
 		Long length = StructuredFields.integer(request.getHeader(Rufh.UPLOAD_LENGTH));
 		long contentLength = request.getContentLengthLong();
 		String owner = principal.getName();
-		ChunkedUpload upload = load(owner, uploadId);
+		ChunkedUpload upload = this.uploads.getOwnUnexpired(owner, uploadId);
 		if (upload.getStatus() == UploadStatus.COMPLETE) {
 			return appendToComplete(version, upload, offset, request);
 		}
@@ -226,7 +224,6 @@ class RufhController {
 	ResponseEntity<Void> cancel(@PathVariable String uploadId, HttpServletRequest request, Principal principal) {
 		InteropVersion version = InteropVersion.of(request);
 		String owner = principal.getName();
-		requireUploadId(uploadId);
 		this.uploads.getOwn(owner, uploadId);
 		// The draft asks a server to stop an append that is still running when its upload
 		// is cancelled, rather than make the client wait for it.
@@ -239,7 +236,7 @@ class RufhController {
 	 * off, and only then report the break.
 	 */
 	private ChunkedUpload append(String owner, ChunkedUpload upload, HttpServletRequest request) throws IOException {
-		RufhBody body = new RufhBody(request.getInputStream());
+		KeptBody body = new KeptBody(request.getInputStream());
 		ChunkedUpload appended = this.uploads.appendAll(owner, upload.getId(),
 				new Chunk(upload.getOffset(), null, null, false, true), body);
 		body.requireWhole();
@@ -288,24 +285,6 @@ class RufhController {
 		if (type == null || !Rufh.PARTIAL_UPLOAD.equals(essence(type))) {
 			throw new RufhRequestException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
 					"An append must be sent as Content-Type: " + Rufh.PARTIAL_UPLOAD);
-		}
-	}
-
-	/**
-	 * Another user's upload, an aborted one and a malformed id are all simply not found.
-	 */
-	private ChunkedUpload load(String owner, String uploadId) {
-		requireUploadId(uploadId);
-		ChunkedUpload upload = this.uploads.getOwn(owner, uploadId);
-		if (this.uploads.statusOf(upload) == UploadStatus.EXPIRED) {
-			throw new UploadExpiredException(uploadId);
-		}
-		return upload;
-	}
-
-	private static void requireUploadId(String uploadId) {
-		if (!UploadIds.isWellFormed(uploadId)) {
-			throw new UploadNotFoundException(uploadId.length() > 64 ? uploadId.substring(0, 64) : uploadId);
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import dev.chunkedupload.upload.KeptBody;
 import dev.chunkedupload.upload.LongBody;
 import dev.chunkedupload.upload.error.ChunkInterruptedException;
 
@@ -20,11 +21,11 @@ final class IncomingBody implements LongBody {
 
 	private boolean started;
 
-	private final TusBody body;
+	private final KeptBody body;
 
 	private final VerifiedBody verified;
 
-	private IncomingBody(TusBody body, VerifiedBody verified) {
+	private IncomingBody(KeptBody body, VerifiedBody verified) {
 		this.body = body;
 		this.verified = verified;
 	}
@@ -44,7 +45,7 @@ final class IncomingBody implements LongBody {
 			throw TusRequestException.badRequest("invalid-checksum",
 					"An Upload-Checksum trailer needs a chunked body (Transfer-Encoding: chunked)");
 		}
-		TusBody body = new TusBody(request.getInputStream());
+		KeptBody body = new KeptBody(request.getInputStream());
 		VerifiedBody verified = (checksum != null || trailer)
 				? new VerifiedBody(body, checksum, () -> checksumTrailer(request)) : null;
 		return new IncomingBody(body, verified);

@@ -18,15 +18,12 @@ import dev.chunkedupload.upload.ImplicitCompletion;
 import dev.chunkedupload.upload.UploadService;
 import dev.chunkedupload.upload.concat.UploadConcatenation;
 import dev.chunkedupload.upload.error.OffsetMismatchException;
-import dev.chunkedupload.upload.error.UploadExpiredException;
-import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.ConcatRole;
 import dev.chunkedupload.upload.model.UploadDetails;
-import dev.chunkedupload.upload.model.UploadIds;
 import dev.chunkedupload.upload.model.UploadProperties;
 import dev.chunkedupload.upload.model.UploadProtocol;
 import dev.chunkedupload.upload.model.UploadStatus;
@@ -198,7 +195,7 @@ class TusController {
 	ResponseEntity<Void> head(@PathVariable String uploadId, HttpServletRequest request, Principal principal) {
 		TusHeaders.requireVersion(request);
 		String owner = principal.getName();
-		ChunkedUpload upload = load(owner, uploadId);
+		ChunkedUpload upload = this.uploads.getOwnUnexpired(owner, uploadId);
 		ConcatRole role = upload.getConcatRole().orElse(null);
 		ResponseEntity.BodyBuilder response = ResponseEntity.ok().cacheControl(CacheControl.noStore());
 		if (role == ConcatRole.FINAL) {
@@ -241,7 +238,7 @@ class TusController {
 		Long declaredLength = TusHeaders.optionalNumber(request, UPLOAD_LENGTH);
 		IncomingBody body = IncomingBody.of(request);
 		String owner = principal.getName();
-		ChunkedUpload upload = load(owner, uploadId);
+		ChunkedUpload upload = this.uploads.getOwnUnexpired(owner, uploadId);
 		if (upload.getConcatRole().orElse(null) == ConcatRole.FINAL) {
 			throw new TusRequestException(HttpStatus.FORBIDDEN, "final-upload",
 					"A final upload is built from its partial uploads and takes no PATCH");
@@ -313,28 +310,9 @@ class TusController {
 	ResponseEntity<Void> terminate(@PathVariable String uploadId, HttpServletRequest request, Principal principal) {
 		TusHeaders.requireVersion(request);
 		String owner = principal.getName();
-		requireUploadId(uploadId);
 		this.uploads.getOwn(owner, uploadId);
 		this.uploads.delete(new Caller(owner, false), uploadId);
 		return ResponseEntity.noContent().build();
-	}
-
-	/**
-	 * Another user's upload, an aborted one and a malformed id are all simply not found.
-	 */
-	private ChunkedUpload load(String owner, String uploadId) {
-		requireUploadId(uploadId);
-		ChunkedUpload upload = this.uploads.getOwn(owner, uploadId);
-		if (this.uploads.statusOf(upload) == UploadStatus.EXPIRED) {
-			throw new UploadExpiredException(uploadId);
-		}
-		return upload;
-	}
-
-	private static void requireUploadId(String uploadId) {
-		if (!UploadIds.isWellFormed(uploadId)) {
-			throw new UploadNotFoundException(uploadId.length() > 64 ? uploadId.substring(0, 64) : uploadId);
-		}
 	}
 
 	private static String uploadUrl(HttpServletRequest request, String uploadId) {

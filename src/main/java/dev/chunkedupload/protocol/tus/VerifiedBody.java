@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import dev.chunkedupload.upload.KeptBody;
 import dev.chunkedupload.upload.error.ChecksumMismatchException;
 import dev.chunkedupload.upload.error.ChunkInterruptedException;
 
@@ -20,7 +21,7 @@ import dev.chunkedupload.upload.error.ChunkInterruptedException;
  */
 final class VerifiedBody extends InputStream {
 
-	private final TusBody body;
+	private final KeptBody body;
 
 	private final UploadChecksum header;
 
@@ -36,7 +37,7 @@ final class VerifiedBody extends InputStream {
 	 * the trailer
 	 * @param trailer reads the {@code Upload-Checksum} trailer once the body has ended
 	 */
-	VerifiedBody(TusBody body, UploadChecksum header, Supplier<String> trailer) {
+	VerifiedBody(KeptBody body, UploadChecksum header, Supplier<String> trailer) {
 		this.body = body;
 		this.header = header;
 		this.trailer = trailer;

@@ -1,21 +1,25 @@
-package dev.chunkedupload.protocol.rufh;
+package dev.chunkedupload.upload;
 
 import java.io.IOException;
 import java.io.InputStream;
 
-import dev.chunkedupload.upload.LongBody;
 import dev.chunkedupload.upload.error.ChunkInterruptedException;
 
 /**
- * The bytes of a creation or append request on their way to the core, in pieces of at
- * most the chunk limit.
+ * A request body of which every byte that arrives is kept (tus, Resumable Uploads for
+ * HTTP), as the core reads it.
  * <p>
  * A body that breaks off (the client disconnects, or stalls past the read timeout) simply
- * ends here, so that the core writes, syncs and records every byte that did arrive: the
- * point of the protocol is that the client asks for the offset and sends only the rest.
- * Whether the body broke is asked afterwards with {@link #requireWhole()}.
+ * ends here, so that the core writes, syncs and records every byte that did arrive (tus:
+ * "store as much of the received data as possible"; the draft: the client asks for the
+ * offset and sends only the rest), and the adapter can still answer the part it took.
+ * Whether the body broke is asked afterwards with {@link #interrupted()} or
+ * {@link #requireWhole()}.
+ * <p>
+ * As a {@link LongBody} it goes to the core in pieces: {@link #limit} makes the next
+ * reads end after so many bytes, and {@link #hasMore} looks one byte ahead.
  */
-final class RufhBody extends InputStream implements LongBody {
+public final class KeptBody extends InputStream implements LongBody {
 
 	private final InputStream in;
 
@@ -27,21 +31,25 @@ final class RufhBody extends InputStream implements LongBody {
 
 	private long received;
 
-	RufhBody(InputStream in) {
+	public KeptBody(InputStream in) {
 		this.in = in;
 	}
 
-	@Override
-	public InputStream nextPiece(long maxPiece) {
-		this.remaining = maxPiece;
+	/**
+	 * Let at most {@code bytes} more bytes be read before reads report the end.
+	 * @param bytes the limit
+	 * @return this body
+	 */
+	public KeptBody limit(long bytes) {
+		this.remaining = bytes;
 		return this;
 	}
 
 	/**
-	 * Looks one byte ahead, so that a body ending exactly at a piece's end is noticed.
+	 * Whether bytes are left beyond the current limit: reads one byte ahead.
+	 * @return {@code true} if the body neither ended nor broke
 	 */
-	@Override
-	public boolean hasMorePieces() {
+	public boolean hasMore() {
 		if (this.peeked >= 0) {
 			return true;
 		}
@@ -58,15 +66,42 @@ final class RufhBody extends InputStream implements LongBody {
 		}
 	}
 
-	long received() {
+	/**
+	 * Whether the body broke off before its end.
+	 * @return {@code true} if reading failed
+	 */
+	public boolean interrupted() {
+		return this.failure != null;
+	}
+
+	public IOException failure() {
+		return this.failure;
+	}
+
+	/**
+	 * The bytes read so far.
+	 * @return the count
+	 */
+	public long received() {
 		return this.received;
+	}
+
+	@Override
+	public InputStream nextPiece(long maxBytes) {
+		return limit(maxBytes);
+	}
+
+	@Override
+	public boolean hasMorePieces() {
+		return hasMore();
 	}
 
 	/**
 	 * After the bytes that arrived are stored: report a body that broke off. The client
 	 * is gone, so this mostly ends the request and says so in the log.
+	 * @throws ChunkInterruptedException if the body broke off
 	 */
-	void requireWhole() {
+	public void requireWhole() {
 		if (this.failure != null) {
 			throw new ChunkInterruptedException("The request body broke off after " + this.received
 					+ " bytes; they are stored and the upload continues from there", this.failure);

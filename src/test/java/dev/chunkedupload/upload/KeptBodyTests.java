@@ -1,4 +1,4 @@
-package dev.chunkedupload.protocol.tus;
+package dev.chunkedupload.upload;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -10,13 +10,13 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class TusBodyTests {
+class KeptBodyTests {
 
 	@Test
 	void readWhenSourceBreaksThenBytesThatArrivedThenEndAndInterrupted() throws IOException {
 		byte[] bytes = new byte[1000];
 		Arrays.fill(bytes, (byte) 7);
-		TusBody body = new TusBody(new BreakingStream(bytes, 700));
+		KeptBody body = new KeptBody(new BreakingStream(bytes, 700));
 		byte[] all = body.readAllBytes();
 		assertThat(all).hasSize(700);
 		assertThat(body.interrupted()).isTrue();
@@ -31,7 +31,7 @@ class TusBodyTests {
 		for (int i = 0; i < bytes.length; i++) {
 			bytes[i] = (byte) i;
 		}
-		TusBody body = new TusBody(new ByteArrayInputStream(bytes));
+		KeptBody body = new KeptBody(new ByteArrayInputStream(bytes));
 		byte[] first = body.limit(1000).readAllBytes();
 		assertThat(body.hasMore()).isTrue();
 		byte[] second = body.limit(1000).readAllBytes();
@@ -47,7 +47,7 @@ class TusBodyTests {
 
 	@Test
 	void hasMoreWhenEndsExactlyAtLimitThenFalse() throws IOException {
-		TusBody body = new TusBody(new ByteArrayInputStream(new byte[1000]));
+		KeptBody body = new KeptBody(new ByteArrayInputStream(new byte[1000]));
 		assertThat(body.limit(1000).readAllBytes()).hasSize(1000);
 		assertThat(body.hasMore()).isFalse();
 		assertThat(body.limit(1000).readAllBytes()).isEmpty();
