@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # tus-js-client (Node) uploading the same file alternately to this server and to
-# @tus/server with its FileStore, on loopback, rounds in one run. See bench/README.md.
+# @tus/server with its FileStore (or, with --store s3, this server on its S3 store and
+# @tus/server with @tus/s3-store, both against one local S3Proxy), on loopback, rounds in
+# one run. See bench/README.md.
 set -euo pipefail
 
 prog=${0##*/}
@@ -25,6 +27,13 @@ Options (environment variable in brackets):
   --size BYTES             file size                           [BENCH_SIZE, 1073741824]
   --chunk BYTES            tus-js-client chunkSize             [BENCH_CHUNK, 8388608]
   --fsync on|off           this server's fsync setting          [BENCH_FSYNC, on]
+  --store file|s3          file: this server on the file system, @tus/server with
+                           FileStore; s3: this server on its S3 store, @tus/server with
+                           @tus/s3-store, both against one S3Proxy (the pom's test
+                           dependency, run standalone with its filesystem-nio2 store in
+                           the temp dir); each upload checked by the MD5 this server
+                           records, and by the MD5 of the object @tus/s3-store stored
+                                                                [BENCH_STORE, file]
   --warmup BYTES           per server, a first upload not measured (0: none)
                                                                 [BENCH_WARMUP, 536870912]
   --warmup-requests N      per server, then an upload of N chunks of 16 KiB, not measured,
@@ -63,6 +72,7 @@ rounds=${BENCH_ROUNDS:-3}
 size=${BENCH_SIZE:-1073741824}
 chunk=${BENCH_CHUNK:-8388608}
 fsync=${BENCH_FSYNC:-on}
+store=${BENCH_STORE:-file}
 warmup=${BENCH_WARMUP:-536870912}
 warmup_requests=${BENCH_WARMUP_REQUESTS:-6000}
 cache_dir=${BENCH_CACHE_DIR-/tmp/bench-cache}
@@ -78,6 +88,7 @@ while [[ $# -gt 0 ]]; do
 	--size) size=$2; shift ;;
 	--chunk) chunk=$2; shift ;;
 	--fsync) fsync=$2; shift ;;
+	--store) store=$2; shift ;;
 	--warmup) warmup=$2; shift ;;
 	--warmup-requests) warmup_requests=$2; shift ;;
 	--cache) cache_dir=$2; shift ;;
@@ -93,6 +104,7 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 case $fsync in on | off) ;; *) echo "$prog: --fsync on|off" >&2; exit 2 ;; esac
+case $store in file | s3) ;; *) echo "$prog: --store file|s3" >&2; exit 2 ;; esac
 for number in "$rounds" "$size" "$chunk" "$warmup" "$warmup_requests" "$quiet_wait" "$busy_retries"; do
 	[[ $number =~ ^[0-9]+$ ]] || { echo "$prog: not a number: $number" >&2; exit 2; }
 done
@@ -104,11 +116,14 @@ password=secret
 tmp=$(mktemp -d /tmp/tus-bench.XXXXXX)
 java_pid=''
 node_pid=''
+s3_pid=''
 cleanup() {
 	stop_process "$java_pid"
 	stop_process "$node_pid"
+	stop_process "$s3_pid"
 	java_pid=''
 	node_pid=''
+	s3_pid=''
 	if [[ $keep -eq 1 ]]; then
 		echo "$prog: kept $tmp" >&2
 	else
@@ -159,9 +174,12 @@ start_java() {
 	mkdir -p "$data"
 	# Created here, not by the background job's redirection, which may come later.
 	: >"$log"
+	local storage=()
+	[[ $store == file ]] || storage=(--chunked-upload.storage.type=s3 --chunked-upload.storage.s3.bucket=java
+		--chunked-upload.storage.s3.endpoint="$s3_base" --chunked-upload.storage.s3.path-style-access=true)
 	# shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
 	java ${BENCH_JAVA_OPTS:-} -jar "$jar" --server.port=0 --server.address=127.0.0.1 \
-		--chunked-upload.data-dir="$data" \
+		--chunked-upload.data-dir="$data" "${storage[@]}" \
 		--chunked-upload.users.$user.password="{noop}$password" --chunked-upload.users.$user.roles=USER \
 		--chunked-upload.fsync="$([[ $fsync == on ]] && echo true || echo false)" >"$log" 2>&1 &
 	java_pid=$!
@@ -177,7 +195,7 @@ start_java() {
 		((SECONDS < deadline)) || fail "this server is not healthy within 120 s (log: $log)"
 		sleep 0.2
 	done
-	say "this server: pid $java_pid on $java_base, fsync $fsync"
+	say "this server: pid $java_pid on $java_base, $([[ $store == file ]] && echo "fsync $fsync" || echo "S3 store, bucket java")"
 }
 
 node_base=''
@@ -185,7 +203,11 @@ start_node() {
 	local files=$tmp/node-files log=$tmp/node.log port=''
 	mkdir -p "$files"
 	: >"$log"
-	node "$node_dir/tus-server.mjs" "$files" >"$log" 2>&1 &
+	if [[ $store == file ]]; then
+		node "$node_dir/tus-server.mjs" "$files" >"$log" 2>&1 &
+	else
+		node "$node_dir/tus-server.mjs" --s3 "$s3_base" node >"$log" 2>&1 &
+	fi
 	node_pid=$!
 	local deadline=$((SECONDS + 30))
 	while [[ -z $port ]]; do
@@ -195,7 +217,45 @@ start_node() {
 		[[ -n $port ]] || sleep 0.1
 	done
 	node_base=http://127.0.0.1:$port
-	say "@tus/server $(node -p 'require(process.argv[1]).version' "$node_dir/node_modules/@tus/server/package.json"): pid $node_pid on $node_base, FileStore in $files"
+	if [[ $store == file ]]; then
+		say "@tus/server $(node -p 'require(process.argv[1]).version' "$node_dir/node_modules/@tus/server/package.json"): pid $node_pid on $node_base, FileStore in $files"
+	else
+		say "@tus/server $(node -p 'require(process.argv[1]).version' "$node_dir/node_modules/@tus/server/package.json") with @tus/s3-store $(node -p 'require(process.argv[1]).version' "$node_dir/node_modules/@tus/s3-store/package.json"): pid $node_pid on $node_base, bucket node"
+	fi
+}
+
+# S3Proxy (a test dependency in the pom) on its own JVM, its filesystem-nio2 store in the
+# temp dir, so that neither server under test holds the objects; buckets java and node.
+s3_base=''
+start_s3() {
+	local cp=$tmp/s3proxy.classpath log=$tmp/s3proxy.log port
+	(cd "$root" && ./mvnw -q -B -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp" >/dev/null) ||
+		fail "could not resolve S3Proxy's classpath (mvnw dependency:build-classpath)"
+	port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close() })')
+	mkdir -p "$tmp/s3"
+	cat >"$tmp/s3proxy.properties" <<PROPERTIES
+s3proxy.endpoint=http://127.0.0.1:$port
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$AWS_ACCESS_KEY_ID
+s3proxy.credential=$AWS_SECRET_ACCESS_KEY
+jclouds.provider=filesystem-nio2
+jclouds.identity=unused
+jclouds.credential=unused
+jclouds.filesystem.basedir=$tmp/s3
+PROPERTIES
+	: >"$log"
+	java -cp "$(<"$cp")" org.gaul.s3proxy.Main --properties "$tmp/s3proxy.properties" >"$log" 2>&1 &
+	s3_pid=$!
+	s3_base=http://127.0.0.1:$port
+	local deadline=$((SECONDS + 60))
+	until curl -s -o /dev/null --max-time 2 "$s3_base/"; do
+		kill -0 "$s3_pid" 2>/dev/null || { tail -n 30 "$log" >&2; fail "S3Proxy exited during start-up"; }
+		((SECONDS < deadline)) || fail "S3Proxy did not start within 60 s (log: $log)"
+		sleep 0.2
+	done
+	node "$node_dir/s3.mjs" "$s3_base" create-bucket java && node "$node_dir/s3.mjs" "$s3_base" create-bucket node ||
+		fail "could not create the buckets"
+	say "S3Proxy: pid $s3_pid on $s3_base, filesystem-nio2 in $tmp/s3"
 }
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -265,8 +325,23 @@ verify() {
 	local server=$1 md5=$2 id=${upload_url##*/} stored
 	if [[ $server == java ]]; then
 		curl -sS -u "$user:$password" "$java_base/api/uploads/$id" >"$tmp/view"
-		if grep -q "\"md5\":\"$md5\"" "$tmp/view" && grep -q '"status":"complete"' "$tmp/view" &&
+		if [[ $store == s3 ]]; then
+			# The object's key is this server's business; the MD5 it records was
+			# computed from the bytes it sent to S3.
+			if grep -q "\"md5\":\"$md5\"" "$tmp/view" && grep -q '"status":"complete"' "$tmp/view"; then
+				echo yes
+			else
+				echo NO
+			fi
+		elif grep -q "\"md5\":\"$md5\"" "$tmp/view" && grep -q '"status":"complete"' "$tmp/view" &&
 			[[ $(find "$tmp/java-data" -path '*/uploads/*' -name "$id" -type f -exec md5sum {} + | cut -c1-32) == "$md5" ]]; then
+			echo yes
+		else
+			echo NO
+		fi
+	elif [[ $store == s3 ]]; then
+		# @tus/s3-store's object key is the upload id.
+		if [[ $(node "$node_dir/s3.mjs" "$s3_base" md5 node "$id") == "$md5" ]]; then
 			echo yes
 		else
 			echo NO
@@ -285,6 +360,8 @@ discard() {
 	local server=$1 id=${upload_url##*/}
 	if [[ $server == java ]]; then
 		curl -sS -u "$user:$password" -o /dev/null -X DELETE "$java_base/api/uploads/$id" || true
+	elif [[ $store == s3 ]]; then
+		curl -sS -o /dev/null -X DELETE -H 'Tus-Resumable: 1.0.0' "$node_base/files/$id" || true
 	else
 		rm -f "$tmp/node-files/$id" "$tmp/node-files/$id.json"
 	fi
@@ -317,24 +394,37 @@ fi
 file_md5=$(md5sum "$file" | cut -c1-32)
 
 # --- measurements -------------------------------------------------------------------
-format_row() { printf '%-6s %-12s %8s %8s %7s %6s %6s %6s %-6s' "$@"; }
-header=$(format_row round server 'MB/s' 'MiB/s' 'ms/chk' 'srv s' 'cli s' 'other' 'md5 ok')
+# With --store s3 a column more: S3Proxy's CPU seconds during the upload.
+format_row() {
+	if [[ $store == s3 ]]; then
+		printf '%-6s %-12s %8s %8s %7s %6s %6s %6s %6s %-6s' "$@"
+	else
+		printf '%-6s %-12s %8s %8s %7s %6s %6s %6s %-6s' "$@"
+	fi
+}
+if [[ $store == s3 ]]; then
+	header=$(format_row round server 'MB/s' 'MiB/s' 'ms/chk' 'srv s' 's3 s' 'cli s' 'other' 'md5 ok')
+else
+	header=$(format_row round server 'MB/s' 'MiB/s' 'ms/chk' 'srv s' 'cli s' 'other' 'md5 ok')
+fi
 rows=()
 declare -A mbs
 declare -A others
 busy=0
 measure() {
-	local round=$1 server=$2 pid cpu0 cpu1 busy0 busy1 client0 client1 hz cpu_s client_s other_s other_cpus
+	local round=$1 server=$2 pid cpu0 cpu1 busy0 busy1 client0 client1 hz cpu_s client_s other_s other_cpus s30=0 s31=0 s3_s=0
 	[[ $server == java ]] && pid=$java_pid || pid=$node_pid
 	cat "$file" >/dev/null
 	wait_quiet
 	[[ $profile -eq 0 || $server != java ]] || thread_ticks >"$tmp/threads0"
 	cpu0=$(cpu_ticks "$pid")
+	[[ -z $s3_pid ]] || s30=$(cpu_ticks "$s3_pid")
 	busy0=$(busy_ticks)
 	children_cpu >"$tmp/client0"
 	client0=$(<"$tmp/client0")
 	upload "$server" "$file" "$chunk"
 	cpu1=$(cpu_ticks "$pid")
+	[[ -z $s3_pid ]] || s31=$(cpu_ticks "$s3_pid")
 	busy1=$(busy_ticks)
 	children_cpu >"$tmp/client1"
 	client1=$(<"$tmp/client1")
@@ -345,8 +435,9 @@ measure() {
 	hz=$(getconf CLK_TCK)
 	cpu_s=$(awk -v t="$((cpu1 - cpu0))" -v hz="$hz" 'BEGIN { printf "%.1f", t / hz }')
 	client_s=$(awk -v a="$client0" -v b="$client1" 'BEGIN { printf "%.1f", b - a }')
-	other_s=$(awk -v t="$((busy1 - busy0))" -v hz="$hz" -v s="$cpu_s" -v c="$client_s" \
-		'BEGIN { x = t / hz - s - c; printf "%.1f", (x < 0) ? 0 : x }')
+	s3_s=$(awk -v t="$((s31 - s30))" -v hz="$hz" 'BEGIN { printf "%.1f", t / hz }')
+	other_s=$(awk -v t="$((busy1 - busy0))" -v hz="$hz" -v s="$cpu_s" -v c="$client_s" -v p="$s3_s" \
+		'BEGIN { x = t / hz - s - c - p; printf "%.1f", (x < 0) ? 0 : x }')
 	other_cpus=$(awk -v o="$other_s" -v ms="$upload_ms" 'BEGIN { printf "%.2f", o / (ms / 1e3) }')
 	busy=$(awk -v x="$other_cpus" 'BEGIN { print (x > 0.25) ? 1 : 0 }')
 	local mb label=$server run=$round
@@ -358,10 +449,15 @@ measure() {
 		mbs[$round,$server]=$mb
 		others[$round,$server]=$other_cpus
 	fi
-	local row
-	row=$(format_row "$run" "$label" "$mb" "$(rate "$size" "$upload_ms" 1048576)" \
-		"$(awk -v ms="$upload_ms" -v n="$(((size + chunk - 1) / chunk))" 'BEGIN { printf "%.1f", ms / n }')" \
-		"$cpu_s" "$client_s" "$other_cpus" "$ok")
+	local row per_chunk
+	per_chunk=$(awk -v ms="$upload_ms" -v n="$(((size + chunk - 1) / chunk))" 'BEGIN { printf "%.1f", ms / n }')
+	if [[ $store == s3 ]]; then
+		row=$(format_row "$run" "$label" "$mb" "$(rate "$size" "$upload_ms" 1048576)" "$per_chunk" \
+			"$cpu_s" "$s3_s" "$client_s" "$other_cpus" "$ok")
+	else
+		row=$(format_row "$run" "$label" "$mb" "$(rate "$size" "$upload_ms" 1048576)" "$per_chunk" \
+			"$cpu_s" "$client_s" "$other_cpus" "$ok")
+	fi
 	rows+=("$row")
 	echo "$row"
 	[[ $ok == yes ]] || fail "the stored file of that upload is not the file that was sent"
@@ -386,6 +482,11 @@ warm_up() {
 }
 
 say "file $file: $size bytes, md5 $file_md5; chunkSize $chunk; $(nproc) CPUs; node $(node --version); tus-js-client $(node -p 'require(process.argv[1]).version' "$node_dir/node_modules/tus-js-client/package.json"); $(java -version 2>&1 | sed -n 1p)"
+if [[ $store == s3 ]]; then
+	# For S3Proxy, this server (the AWS SDK's default chain) and @tus/s3-store alike.
+	export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1
+	start_s3
+fi
 start_java
 start_node
 if [[ $profile -eq 1 ]]; then
@@ -415,16 +516,27 @@ if [[ $profile -eq 1 ]]; then
 fi
 
 echo
-echo "Summary: $size bytes, tus-js-client chunkSize $chunk, this server with fsync $fsync and HTTP Basic;"
-echo "MB = 10^6 bytes; srv s, cli s = CPU seconds of the server and of tus-js-client's process during the"
-echo "upload; other = CPUs the rest of the machine used meanwhile (run* = disturbed, measured again)"
+if [[ $store == s3 ]]; then
+	echo "Summary: $size bytes, tus-js-client chunkSize $chunk, this server on its S3 store with HTTP Basic,"
+	echo "@tus/server with @tus/s3-store, both against one S3Proxy (filesystem-nio2); MB = 10^6 bytes;"
+	echo "srv s, s3 s, cli s = CPU seconds of the server, of S3Proxy and of tus-js-client's process during"
+	echo "the upload; other = CPUs the rest of the machine used meanwhile (run* = disturbed, measured again)"
+else
+	echo "Summary: $size bytes, tus-js-client chunkSize $chunk, this server with fsync $fsync and HTTP Basic;"
+	echo "MB = 10^6 bytes; srv s, cli s = CPU seconds of the server and of tus-js-client's process during the"
+	echo "upload; other = CPUs the rest of the machine used meanwhile (run* = disturbed, measured again)"
+fi
 echo "$header"
 printf '%s\n' "${rows[@]}"
 echo
 echo "(per round, the least disturbed attempt of each server)"
+[[ $store == s3 ]] && target=1.00 || target=0.80
 printf '%-6s %12s %12s %7s\n' round 'this server' '@tus/server' ratio
 for ((round = 1; round <= rounds; round++)); do
 	printf '%-6s %12s %12s %7s\n' "$round" "${mbs[$round,java]}" "${mbs[$round,node]}" \
 		"$(awk -v a="${mbs[$round,java]}" -v b="${mbs[$round,node]}" 'BEGIN { printf "%.2f", a / b }')"
 done
-awk -v n="$rounds" "BEGIN { $(for ((round = 1; round <= rounds; round++)); do printf 'j += %s; s += %s; ' "${mbs[$round,java]}" "${mbs[$round,node]}"; done) printf \"%-6s %12.1f %12.1f %7.2f   (target >= 0.80)\\n\", \"mean\", j / n, s / n, j / s }"
+awk -v n="$rounds" "BEGIN { $(for ((round = 1; round <= rounds; round++)); do printf 'j += %s; s += %s; ' "${mbs[$round,java]}" "${mbs[$round,node]}"; done) printf \"%-6s %12.1f %12.1f %7.2f   (target >= %s)\\n\", \"mean\", j / n, s / n, j / s, \"$target\" }"
+for ((round = 1; round <= rounds; round++)); do
+	awk -v a="${mbs[$round,java]}" -v b="${mbs[$round,node]}" 'BEGIN { printf "%.4f\n", a / b }'
+done | sort -n | awk '{ r[NR] = $1 } END { m = (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2; printf "%-6s %12s %12s %7.2f   (of the rounds'"'"' ratios)\n", "median", "", "", m }'
