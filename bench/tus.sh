@@ -327,9 +327,9 @@ verify() {
 	if [[ $server == java ]]; then
 		curl -sS -u "$user:$password" "$java_base/api/uploads/$id" >"$tmp/view"
 		if [[ $store == s3 ]]; then
-			# The object's key is this server's business; the MD5 it records was
-			# computed from the bytes it sent to S3.
-			if grep -q "\"md5\":\"$md5\"" "$tmp/view" && grep -q '"status":"complete"' "$tmp/view"; then
+			# The object's key is this server's business: read it back through the server.
+			if grep -q "\"md5\":\"$md5\"" "$tmp/view" && grep -q '"status":"complete"' "$tmp/view" &&
+				[[ $(curl -sS -u "$user:$password" "$java_base/api/uploads/$id/content" | md5sum | cut -c1-32) == "$md5" ]]; then
 				echo yes
 			else
 				echo NO
