@@ -212,6 +212,10 @@ public class NumberedUploadService {
 	 */
 	@EventListener
 	void discarded(UploadDiscarded event) {
+		if (this.pieces.writesInPlace()) {
+			// Chunks went into the upload's own bytes: nothing apart to delete, no query.
+			return;
+		}
 		this.records.find(event.uploadId())
 			.ifPresent((binding) -> this.pieces.deletePieces(event.storageKey(), binding.totalChunks()));
 	}
