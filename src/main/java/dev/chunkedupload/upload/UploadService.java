@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.chunkedupload.storage.StoredObject;
 import dev.chunkedupload.storage.StoredObjectNotFoundException;
-import dev.chunkedupload.upload.concat.UploadConcatenation;
 import dev.chunkedupload.upload.error.LengthMismatchException;
 import dev.chunkedupload.upload.error.OffsetMismatchException;
 import dev.chunkedupload.upload.error.UploadExpiredException;
@@ -24,7 +23,9 @@ import dev.chunkedupload.upload.lease.Leases;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.NewUpload;
 import dev.chunkedupload.upload.model.SafeFileName;
+import dev.chunkedupload.upload.model.UploadAdmissions;
 import dev.chunkedupload.upload.model.UploadDetails;
 import dev.chunkedupload.upload.model.UploadIds;
 import dev.chunkedupload.upload.model.UploadProperties;
@@ -61,19 +62,19 @@ public class UploadService {
 
 	private final Clock clock;
 
-	UploadService(UploadRepository repository, StorageService storage, Leases leases, UploadConcatenation concatenation,
+	private final UploadAdmissions admissions;
+
+	UploadService(UploadRepository repository, StorageService storage, Leases leases, UploadAdmissions admissions,
 			UploadProperties properties, Clock clock) {
 		this.repository = repository;
+		this.admissions = admissions;
 		this.storage = storage;
 		this.leases = leases;
 		this.properties = properties;
 		this.clock = clock;
 	}
 
-	/**
-	 * {@link #create} with a file name only (the chunked protocol): a refused first chunk
-	 * leaves neither a row nor a file behind.
-	 */
+	/** {@link #create} with a file name only (the chunked protocol). */
 	public ChunkedUpload start(String owner, UploadProtocol protocol, String filename, Chunk chunk, InputStream body) {
 		return create(owner, protocol, new UploadDetails(filename, null, null, null), chunk, body);
 	}
@@ -96,6 +97,7 @@ public class UploadService {
 			throw new OffsetMismatchException(0, chunk.offset());
 		}
 		checkLimits(chunk);
+		this.admissions.admit(new NewUpload(owner, protocol, details, chunk.total()));
 		Instant now = this.clock.instant();
 		String id = UploadIds.next();
 		String token = this.leases.newToken();

@@ -23,7 +23,9 @@ import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.ConcatRole;
+import dev.chunkedupload.upload.model.NewUpload;
 import dev.chunkedupload.upload.model.SafeFileName;
+import dev.chunkedupload.upload.model.UploadAdmissions;
 import dev.chunkedupload.upload.model.UploadDetails;
 import dev.chunkedupload.upload.model.UploadIds;
 import dev.chunkedupload.upload.model.UploadProperties;
@@ -77,9 +79,13 @@ public class UploadConcatenation {
 
 	private final UploadAttachments attachments;
 
+	private final UploadAdmissions admissions;
+
 	UploadConcatenation(UploadRepository repository, UploadPartRepository parts, StorageService storage, Leases leases,
-			UploadProperties properties, Clock clock, TransactionTemplate transaction, UploadAttachments attachments) {
+			UploadProperties properties, Clock clock, TransactionTemplate transaction, UploadAttachments attachments,
+			UploadAdmissions admissions) {
 		this.repository = repository;
+		this.admissions = admissions;
 		this.parts = parts;
 		this.storage = storage;
 		this.leases = leases;
@@ -118,6 +124,8 @@ public class UploadConcatenation {
 				throw new UploadTooLargeException(this.properties.maxBytes().toBytes());
 			}
 		}
+		this.admissions.admit(new NewUpload(owner, protocol, new UploadDetails(details.filename(),
+				details.contentType(), details.clientMetadata(), ConcatRole.FINAL), total));
 		String id = UploadIds.next();
 		ChunkedUpload upload = new ChunkedUpload(id, owner, protocol, SafeFileName.of(details.filename()), total,
 				this.storage.newKey(now, id), now, this.properties.expiration());

@@ -22,7 +22,10 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
 import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.NewUpload;
 import dev.chunkedupload.upload.model.SafeFileName;
+import dev.chunkedupload.upload.model.UploadAdmissions;
+import dev.chunkedupload.upload.model.UploadDetails;
 import dev.chunkedupload.upload.model.UploadDiscarded;
 import dev.chunkedupload.upload.model.UploadIds;
 import dev.chunkedupload.upload.model.UploadProperties;
@@ -97,10 +100,13 @@ public class NumberedUploadService {
 
 	private final TransactionTemplate transaction;
 
+	private final UploadAdmissions admissions;
+
 	NumberedUploadService(UploadRepository uploads, NumberedChunkRecords records, StorageService storage,
 			NumberedPieces pieces, Leases leases, PrefixHasher hasher, UploadProperties properties, Clock clock,
-			TransactionTemplate transaction) {
+			TransactionTemplate transaction, UploadAdmissions admissions) {
 		this.uploads = uploads;
+		this.admissions = admissions;
 		this.records = records;
 		this.storage = storage;
 		this.pieces = pieces;
@@ -257,6 +263,8 @@ public class NumberedUploadService {
 	}
 
 	private ChunkedUpload start(String owner, UploadProtocol protocol, NumberedChunk chunk, String key) {
+		this.admissions.admit(new NewUpload(owner, protocol, new UploadDetails(chunk.filename(), null, null, null),
+				chunk.layout().totalSize()));
 		Instant now = this.clock.instant();
 		String id = UploadIds.next();
 		String storageKey = this.storage.newKey(now, id);
