@@ -14,11 +14,9 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.servlet.http.HttpServletRequest;
-import org.apache.commons.fileupload2.core.FileItemInput;
-import org.apache.commons.fileupload2.core.FileItemInputIterator;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletDiskFileUpload;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 
+import dev.chunkedupload.multipart.MultipartReader;
+import dev.chunkedupload.multipart.Part;
 import dev.chunkedupload.upload.UploadService;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.model.Caller;
@@ -44,8 +42,8 @@ import org.springframework.web.util.UriUtils;
 /**
  * The django-chunked-upload endpoints.
  * <p>
- * Multipart bodies are parsed here, as a stream, with Commons FileUpload: the chunk goes
- * from the socket to the upload's file in one pass, with no temporary copy (Spring's
+ * Multipart bodies are read here, as a stream, with {@link MultipartReader}: the chunk
+ * goes from the socket to the upload's file in one pass, with no temporary copy (Spring's
  * multipart support is switched off for that reason). Form fields such as
  * {@code upload_id} must therefore come before the file part, as browsers' FormData and
  * {@code curl -F} send them when listed first; {@code upload_id} may also be given in the
@@ -66,13 +64,14 @@ class ChunkedUploadController {
 
 	private static final int MAX_FIELD_LENGTH = 1024;
 
+	/** A chunk's form has a few fields besides the file. */
+	private static final int MAX_PARTS = 64;
+
 	private final UploadService uploads;
 
 	private final ChunkedProtocolProperties properties;
 
 	private final long maxChunkSize;
-
-	private final JakartaServletFileUpload<?, ?> multipart = new JakartaServletDiskFileUpload();
 
 	ChunkedUploadController(UploadService uploads, ChunkedProtocolProperties properties,
 			UploadProperties uploadProperties) {
@@ -90,7 +89,7 @@ class ChunkedUploadController {
 		Chunk chunk = (header != null) ? toChunk(ContentRange.parse(header)) : new Chunk(0, null, null, true, false);
 		String uploadId = request.getParameter(UPLOAD_ID);
 		ChunkedUpload upload;
-		if (JakartaServletFileUpload.isMultipartContent(request)) {
+		if (MultipartReader.isMultipart(request.getContentType())) {
 			upload = multipartChunk(request, principal.getName(), uploadId, chunk);
 		}
 		else if (isForm(request)) {
@@ -142,18 +141,18 @@ class ChunkedUploadController {
 	private ChunkedUpload multipartChunk(HttpServletRequest request, String owner, String queryUploadId, Chunk chunk)
 			throws IOException {
 		String uploadId = queryUploadId;
-		FileItemInputIterator items = this.multipart.getItemIterator(request);
-		items.setSizeMax(this.maxChunkSize + MULTIPART_OVERHEAD);
-		while (items.hasNext()) {
-			FileItemInput item = items.next();
-			if (item.isFormField()) {
-				if (UPLOAD_ID.equals(item.getFieldName())) {
-					uploadId = readField(item);
+		MultipartReader form = MultipartReader.of(request.getContentType(), request.getInputStream(),
+				this.maxChunkSize + MULTIPART_OVERHEAD, MAX_PARTS);
+		Part part;
+		while ((part = form.next()) != null) {
+			if (!part.isFile()) {
+				if (part.isNamed(UPLOAD_ID)) {
+					uploadId = readField(part);
 				}
 			}
-			else if (this.properties.fileField().equals(item.getFieldName())) {
-				try (InputStream body = item.getInputStream()) {
-					return accept(owner, uploadId, chunk, item.getName(), body);
+			else if (part.isNamed(this.properties.fileField())) {
+				try (InputStream body = part.body()) {
+					return accept(owner, uploadId, chunk, part.filename(), body);
 				}
 			}
 		}
@@ -169,13 +168,13 @@ class ChunkedUploadController {
 
 	private Map<String, String> formFields(HttpServletRequest request) throws IOException {
 		Map<String, String> fields = new HashMap<>();
-		if (JakartaServletFileUpload.isMultipartContent(request)) {
-			FileItemInputIterator items = this.multipart.getItemIterator(request);
-			items.setSizeMax(MULTIPART_OVERHEAD);
-			while (items.hasNext()) {
-				FileItemInput item = items.next();
-				if (item.isFormField()) {
-					fields.putIfAbsent(item.getFieldName(), readField(item));
+		if (MultipartReader.isMultipart(request.getContentType())) {
+			MultipartReader form = MultipartReader.of(request.getContentType(), request.getInputStream(),
+					MULTIPART_OVERHEAD, MAX_PARTS);
+			Part part;
+			while ((part = form.next()) != null) {
+				if (!part.isFile() && part.name() != null) {
+					fields.putIfAbsent(part.name(), readField(part));
 				}
 			}
 		}
@@ -188,15 +187,13 @@ class ChunkedUploadController {
 		return fields;
 	}
 
-	private String readField(FileItemInput item) throws IOException {
-		try (InputStream in = item.getInputStream()) {
-			byte[] value = in.readNBytes(MAX_FIELD_LENGTH + 1);
-			if (value.length > MAX_FIELD_LENGTH) {
-				throw new BadChunkRequestException("invalid-field",
-						"Field '" + item.getFieldName() + "' is longer than " + MAX_FIELD_LENGTH + " bytes");
-			}
-			return new String(value, StandardCharsets.UTF_8).strip();
+	private String readField(Part part) throws IOException {
+		String value = part.text(MAX_FIELD_LENGTH);
+		if (value == null) {
+			throw new BadChunkRequestException("invalid-field",
+					"Field '" + part.name() + "' is longer than " + MAX_FIELD_LENGTH + " bytes");
 		}
+		return value;
 	}
 
 	private static Chunk toChunk(ContentRange range) {

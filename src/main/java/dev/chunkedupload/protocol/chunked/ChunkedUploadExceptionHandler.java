@@ -1,8 +1,7 @@
 package dev.chunkedupload.protocol.chunked;
 
-import org.apache.commons.fileupload2.core.FileUploadException;
-import org.apache.commons.fileupload2.core.FileUploadSizeException;
-
+import dev.chunkedupload.multipart.MalformedMultipartException;
+import dev.chunkedupload.multipart.MultipartTooLargeException;
 import dev.chunkedupload.problem.Problem;
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
@@ -53,10 +52,10 @@ class ChunkedUploadExceptionHandler {
 				(problem, ex) -> problem.with("max_bytes", ex.getLimit()))
 		.on(ChunkTooLargeException.class, PAYLOAD_TOO_LARGE, "chunk-too-large",
 				(problem, ex) -> problem.with("max_chunk_size", ex.getLimit()))
-		.on(FileUploadSizeException.class, PAYLOAD_TOO_LARGE, "chunk-too-large",
+		.on(MultipartTooLargeException.class, PAYLOAD_TOO_LARGE, "chunk-too-large",
 				(problem, ex) -> problem.detail("The request body is larger than the chunk limit")
-					.with("max_chunk_size", ex.getPermitted()))
-		.on(FileUploadException.class, BAD_REQUEST, "malformed-multipart",
+					.with("max_chunk_size", ex.getLimit()))
+		.on(MalformedMultipartException.class, BAD_REQUEST, "malformed-multipart",
 				(problem, ex) -> problem.detail("The multipart body is malformed: " + ex.getMessage()))
 		.on(UploadAlreadyCompleteException.class, BAD_REQUEST, "upload-complete")
 		.on(UploadIncompleteException.class, BAD_REQUEST, "upload-incomplete",
@@ -79,7 +78,7 @@ class ChunkedUploadExceptionHandler {
 	// was, a server error.
 	@ExceptionHandler({ BadChunkRequestException.class, UploadNotFoundException.class, UploadExpiredException.class,
 			OffsetMismatchException.class, LengthMismatchException.class, UploadTooLargeException.class,
-			ChunkTooLargeException.class, FileUploadException.class, UploadAlreadyCompleteException.class,
+			ChunkTooLargeException.class, MalformedMultipartException.class, UploadAlreadyCompleteException.class,
 			UploadIncompleteException.class, ChecksumMismatchException.class, UploadBusyException.class,
 			ChunkInterruptedException.class, InvalidUploadRequestException.class, StorageException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex) {

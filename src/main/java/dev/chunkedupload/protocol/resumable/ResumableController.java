@@ -2,7 +2,6 @@ package dev.chunkedupload.protocol.resumable;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -11,11 +10,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.servlet.http.HttpServletRequest;
-import org.apache.commons.fileupload2.core.FileItemInput;
-import org.apache.commons.fileupload2.core.FileItemInputIterator;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletDiskFileUpload;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 
+import dev.chunkedupload.multipart.MultipartReader;
+import dev.chunkedupload.multipart.Part;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.UploadProperties;
 import dev.chunkedupload.upload.model.UploadProtocol;
@@ -36,8 +33,8 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  * the {@code file} part, which is how both libraries build their FormData) or as a raw
  * body with the parameters in the query string ({@code method: 'octet'}).
  * <p>
- * Multipart bodies are parsed here as a stream with Commons FileUpload, so a chunk goes
- * from the socket to its place in the file in one pass with no temporary copy.
+ * Multipart bodies are read here as a stream with {@link MultipartReader}, so a chunk
+ * goes from the socket to its place in the file in one pass with no temporary copy.
  */
 @RestController
 @RequestMapping("/api/resumable")
@@ -56,8 +53,6 @@ class ResumableController {
 
 	private final long maxChunkSize;
 
-	private final JakartaServletFileUpload<?, ?> multipart = new JakartaServletDiskFileUpload();
-
 	ResumableController(NumberedUploadService uploads, UploadProperties uploadProperties) {
 		this.uploads = uploads;
 		this.maxChunkSize = uploadProperties.maxChunkSize().toBytes();
@@ -75,26 +70,28 @@ class ResumableController {
 	ResponseEntity<Object> chunk(HttpServletRequest request, Principal principal) throws IOException {
 		ChunkReceipt receipt;
 		ResumableParameters parameters;
-		if (JakartaServletFileUpload.isMultipartContent(request)) {
+		if (MultipartReader.isMultipart(request.getContentType())) {
 			Map<String, String> fields = new HashMap<>();
-			FileItemInputIterator items = this.multipart.getItemIterator(request);
-			items.setSizeMax(this.maxChunkSize * 2 + MULTIPART_OVERHEAD);
+			MultipartReader form = MultipartReader.of(request.getContentType(), request.getInputStream(),
+					this.maxChunkSize * 2 + MULTIPART_OVERHEAD, MAX_FIELDS + 1);
 			while (true) {
-				if (!items.hasNext()) {
+				Part part = form.next();
+				if (part == null) {
 					throw new BadResumableRequestException("missing-chunk", "No chunk found in multipart field '"
 							+ FILE_FIELD + "' (the parameters must come before it)");
 				}
-				FileItemInput item = items.next();
-				if (item.isFormField()) {
+				if (!part.isFile()) {
 					if (fields.size() >= MAX_FIELDS) {
 						throw new BadResumableRequestException("invalid-field", "Too many form fields");
 					}
-					fields.putIfAbsent(item.getFieldName(), readField(item));
+					if (part.name() != null) {
+						fields.putIfAbsent(part.name(), readField(part));
+					}
 				}
-				else if (FILE_FIELD.equals(item.getFieldName())) {
+				else if (part.isNamed(FILE_FIELD)) {
 					parameters = ResumableParameters
 						.parse((name) -> fields.containsKey(name) ? fields.get(name) : request.getParameter(name));
-					try (InputStream body = item.getInputStream()) {
+					try (InputStream body = part.body()) {
 						receipt = write(principal, parameters, body);
 					}
 					break;
@@ -138,15 +135,13 @@ class ResumableController {
 				upload.getExpiresAt().map((expires) -> expires.truncatedTo(ChronoUnit.MILLIS).toString()).orElse(null));
 	}
 
-	private static String readField(FileItemInput item) throws IOException {
-		try (InputStream in = item.getInputStream()) {
-			byte[] value = in.readNBytes(MAX_FIELD_BYTES + 1);
-			if (value.length > MAX_FIELD_BYTES) {
-				throw new BadResumableRequestException("invalid-field",
-						"Field '" + item.getFieldName() + "' is longer than " + MAX_FIELD_BYTES + " bytes");
-			}
-			return new String(value, StandardCharsets.UTF_8);
+	private static String readField(Part part) throws IOException {
+		String value = part.text(MAX_FIELD_BYTES);
+		if (value == null) {
+			throw new BadResumableRequestException("invalid-field",
+					"Field '" + part.name() + "' is longer than " + MAX_FIELD_BYTES + " bytes");
 		}
+		return value;
 	}
 
 	private static boolean isForm(HttpServletRequest request) {

@@ -1,8 +1,7 @@
 package dev.chunkedupload.protocol.resumable;
 
-import org.apache.commons.fileupload2.core.FileUploadException;
-import org.apache.commons.fileupload2.core.FileUploadSizeException;
-
+import dev.chunkedupload.multipart.MalformedMultipartException;
+import dev.chunkedupload.multipart.MultipartTooLargeException;
 import dev.chunkedupload.problem.Problem;
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
@@ -50,7 +49,7 @@ class ResumableExceptionHandler {
 		.on(LengthMismatchException.class, BAD_REQUEST, "length-mismatch")
 		.on(ChunkInterruptedException.class, BAD_REQUEST, "chunk-interrupted",
 				(problem, ex) -> problem.detail(ex.getMessage() + "; nothing of it was kept"))
-		.on(FileUploadException.class, BAD_REQUEST, "malformed-multipart",
+		.on(MalformedMultipartException.class, BAD_REQUEST, "malformed-multipart",
 				(problem, ex) -> problem.detail("The multipart body is malformed: " + ex.getMessage()))
 		.on(UploadNotFoundException.class, NOT_FOUND, "upload-not-found")
 		.on(UploadExpiredException.class, NOT_FOUND, "upload-expired",
@@ -60,9 +59,9 @@ class ResumableExceptionHandler {
 				(problem, ex) -> problem.with("max_bytes", ex.getLimit()))
 		.on(ChunkTooLargeException.class, PAYLOAD_TOO_LARGE, "chunk-too-large",
 				(problem, ex) -> problem.with("max_chunk_size", ex.getLimit()))
-		.on(FileUploadSizeException.class, PAYLOAD_TOO_LARGE, "chunk-too-large",
+		.on(MultipartTooLargeException.class, PAYLOAD_TOO_LARGE, "chunk-too-large",
 				(problem, ex) -> problem.detail("The request body is larger than the chunk limit allows")
-					.with("max_request_size", ex.getPermitted()))
+					.with("max_request_size", ex.getLimit()))
 		.on(UploadBusyException.class, LOCKED, "chunk-busy",
 				(problem, ex) -> problem
 					.detail("This chunk (or its upload) is being written by another request; try again")
@@ -77,7 +76,7 @@ class ResumableExceptionHandler {
 	// One by one rather than UploadException: a refusal without a row here stays what it
 	// was, a server error.
 	@ExceptionHandler({ BadResumableRequestException.class, InvalidUploadRequestException.class,
-			LengthMismatchException.class, ChunkInterruptedException.class, FileUploadException.class,
+			LengthMismatchException.class, ChunkInterruptedException.class, MalformedMultipartException.class,
 			UploadNotFoundException.class, UploadExpiredException.class, UploadAlreadyCompleteException.class,
 			UploadTooLargeException.class, ChunkTooLargeException.class, UploadBusyException.class,
 			StorageException.class })
