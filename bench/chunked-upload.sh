@@ -25,6 +25,11 @@ Options (environment variable in brackets):
                            split: as keepalive, but curl reads chunk files cut before
                            the clock starts (no dd or FIFO: less client CPU on the
                            two cores the server shares); all: the three
+                           rawfiles: one curl process per chunk, reading the chunk
+                           file cut before the clock starts (raw body, -T);
+                           multipart: the same with the chunk as a multipart form
+                           field (curl -F, what jQuery-File-Upload sends by default);
+                           forms: rawfiles and multipart, alternating, to compare them
                            both: percurl and keepalive          [BENCH_CLIENT, all]
   --auth basic|session     basic: HTTP Basic on every request (the protocol's way);
                            session: log in once with the form, then a session cookie
@@ -88,7 +93,7 @@ while [[ $# -gt 0 ]]; do
 	shift
 done
 case $fsync_modes in both) fsync_modes='on off' ;; on | off) ;; *) echo "$prog: --fsync on|off|both" >&2; exit 2 ;; esac
-case $clients in both) clients='percurl keepalive' ;; all) clients='percurl keepalive split' ;; percurl | keepalive | split) ;; *) echo "$prog: --client percurl|keepalive|split|both|all" >&2; exit 2 ;; esac
+case $clients in both) clients='percurl keepalive' ;; all) clients='percurl keepalive split' ;; forms) clients='rawfiles multipart' ;; percurl | keepalive | split | rawfiles | multipart) ;; *) echo "$prog: --client percurl|keepalive|split|rawfiles|multipart|forms|both|all" >&2; exit 2 ;; esac
 case $auth_mode in basic | session) ;; *) echo "$prog: --auth basic|session" >&2; exit 2 ;; esac
 for number in "$runs" "$size" "$chunk" "$warmup" "$warmup_requests" "$quiet_wait" "$busy_retries"; do
 	[[ $number =~ ^[0-9]+$ ]] || { echo "$prog: not a number: $number" >&2; exit 2; }
@@ -365,6 +370,44 @@ upload_split() {
 	check_next_answers "$tmp/split.out" "$i" "$total"
 }
 
+# post_file_chunk KIND OFFSET LENGTH TOTAL: one curl process for one chunk, read by curl
+# from its chunk file; KIND raw sends it as the body, multipart as the form's file field.
+post_file_chunk() {
+	local kind=$1 start=$2 length=$3 total=$4 target=$base/api/chunked-upload code part
+	part=$(printf '%s/part.%06d' "$tmp/parts" $((start / chunk)))
+	[[ -z $upload_id ]] || target+="?upload_id=$upload_id"
+	local body_args=(-H 'Content-Type: application/octet-stream' -H 'Content-Disposition: attachment; filename="bench.bin"' -X POST -T "$part")
+	[[ $kind == raw ]] || body_args=(-F "file=@$part;filename=bench.bin;type=application/octet-stream")
+	curl -sS "${auth_args[@]}" --max-time 120 "${body_args[@]}" \
+		-H "Content-Range: bytes $start-$((start + length - 1))/$total" \
+		-o "$tmp/response" -w '%{http_code}' "$target" >"$tmp/code" ||
+		fail "curl failed on the chunk at $start"
+	code=$(<"$tmp/code")
+	response=$(<"$tmp/response")
+	[[ $code == 200 ]] || fail "chunk at $start: HTTP $code $response"
+	[[ $response =~ \"upload_id\":\"([0-9a-f]{32})\" ]] || fail "no upload_id in $response"
+	upload_id=${BASH_REMATCH[1]}
+	[[ $response =~ \"offset\":([0-9]+) ]] || fail "no offset in $response"
+	((BASH_REMATCH[1] == start + length)) || fail "offset ${BASH_REMATCH[1]} after the chunk at $start"
+}
+
+upload_files() {
+	local kind=$1 total=$2 offset=0 length
+	while ((offset < total)); do
+		length=$((total - offset < chunk ? total - offset : chunk))
+		post_file_chunk "$kind" "$offset" "$length" "$total"
+		offset=$((offset + length))
+	done
+}
+
+upload_rawfiles() {
+	upload_files raw "$1"
+}
+
+upload_multipart() {
+	upload_files multipart "$1"
+}
+
 # Many small chunks of one upload over one connection, then the upload deleted: the
 # per-request code (security, transactions, Tomcat) gets as warm as in a server in service.
 warm_up_requests() {
@@ -487,7 +530,7 @@ measure() {
 	dd_ns=$((t1 - t0))
 	rm -f "$tmp/dd.out"
 	sync
-	[[ $client != split ]] || prepare_split
+	[[ $client != split && $client != rawfiles && $client != multipart ]] || prepare_split
 	# the upload
 	upload_id=''
 	thread_ticks >"$tmp/threads0"
