@@ -131,8 +131,9 @@ public class UploadService {
 		ChunkedUpload current = load(owner, uploadId);
 		checkLimits(chunk);
 		checkAppendable(current, chunk);
-		try (Lease held = this.leases.acquire(uploadId)) {
-			ChunkedUpload upload = load(owner, uploadId);
+		Optional<Lease> unchanged = this.leases.acquireUnchanged(current);
+		try (Lease held = unchanged.orElseGet(() -> this.leases.acquire(uploadId))) {
+			ChunkedUpload upload = unchanged.isPresent() ? current : load(owner, uploadId);
 			checkAppendable(upload, chunk);
 			return this.storage.append(upload, chunk, body, held);
 		}
@@ -385,12 +386,8 @@ public class UploadService {
 	}
 
 	/**
-	 * A completed upload and its bytes.
-	 *
-	 * @param upload the upload
-	 * @param object its stored bytes
-	 * @param directUrl where the client may download them straight from the store, if the
-	 * store gives such a URL
+	 * A completed upload and its bytes ({@code object}), and where the client may
+	 * download them straight from the store, if the store gives such a URL.
 	 */
 	public record Content(ChunkedUpload upload, StoredObject object, Optional<URI> directUrl) {
 

@@ -29,8 +29,8 @@ import dev.chunkedupload.upload.hash.ResumableMd5;
  * Every change to the row goes through these methods, saved with the row's
  * {@code @Version}, so a change made from a stale copy fails instead of overwriting
  * another. The only exception is the lease: taking, renewing and releasing it are
- * conditional updates in {@link UploadRepository} (each bumps the version when it changes
- * who holds the lease), so that taking it is one atomic statement across instances.
+ * conditional updates of the lease package (each bumps the version when it changes who
+ * holds the lease), so that taking it is one atomic statement across instances.
  */
 @Entity
 @DynamicUpdate
@@ -41,10 +41,7 @@ public class ChunkedUpload {
 	@Column(name = "upload_id", length = 32)
 	private String id;
 
-	/**
-	 * A wrapper type, so that Spring Data sees a new upload (null) as new and inserts it
-	 * without a select.
-	 */
+	/** A wrapper type: Spring Data inserts a new upload (null) without a select. */
 	@Version
 	private Long version;
 
@@ -321,6 +318,10 @@ public class ChunkedUpload {
 
 	public String getId() {
 		return this.id;
+	}
+
+	public Long getVersion() {
+		return this.version;
 	}
 
 	public String getOwner() {

@@ -33,11 +33,13 @@ import dev.chunkedupload.upload.concat.UploadPart;
 import dev.chunkedupload.upload.concat.UploadPartRepository;
 import dev.chunkedupload.upload.error.InvalidUploadRequestException;
 import dev.chunkedupload.upload.hash.ResumableMd5;
+import dev.chunkedupload.upload.lease.UploadLeaseStatements;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase;
 import org.springframework.boot.jdbc.test.autoconfigure.AutoConfigureTestDatabase.Replace;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.data.domain.Limit;
@@ -57,6 +59,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @AutoConfigureTestDatabase(replace = Replace.NONE)
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
 @Timeout(60)
+@Import(UploadLeaseStatements.class)
 abstract class AbstractUploadRepositoryTests {
 
 	/** Microsecond precision, as the columns keep. */
@@ -76,6 +79,9 @@ abstract class AbstractUploadRepositoryTests {
 
 	@Autowired
 	private JdbcTemplate jdbc;
+
+	@Autowired
+	private UploadLeaseStatements leases;
 
 	@Autowired
 	private DataSource dataSource;
@@ -251,7 +257,7 @@ abstract class AbstractUploadRepositoryTests {
 					if (!start.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
 						throw new IllegalStateException("Start gate not opened");
 					}
-					return this.repository.acquireLease(id, token, NOW, NOW.plus(LEASE));
+					return acquireLease(id, token, NOW, NOW.plus(LEASE));
 				}));
 			}
 			assertThat(ready.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -273,14 +279,13 @@ abstract class AbstractUploadRepositoryTests {
 		String id = saveUpload();
 		long version = version(id);
 
-		assertThat(this.repository.acquireLease(id, "first", NOW, NOW.plus(LEASE))).isOne();
-		assertThat(this.repository.acquireLease(id, "second", NOW.plus(LEASE).minusNanos(1000), NOW.plus(LEASE)))
-			.isZero();
-		assertThat(this.repository.acquireLease(id, "second", NOW.plus(LEASE), NOW.plus(LEASE))).isZero();
+		assertThat(acquireLease(id, "first", NOW, NOW.plus(LEASE))).isOne();
+		assertThat(acquireLease(id, "second", NOW.plus(LEASE).minusNanos(1000), NOW.plus(LEASE))).isZero();
+		assertThat(acquireLease(id, "second", NOW.plus(LEASE), NOW.plus(LEASE))).isZero();
 		assertThat(leaseOwner(id)).isEqualTo("first");
 
 		Instant later = NOW.plus(LEASE).plusMillis(1);
-		assertThat(this.repository.acquireLease(id, "second", later, later.plus(LEASE))).isOne();
+		assertThat(acquireLease(id, "second", later, later.plus(LEASE))).isOne();
 		assertThat(leaseOwner(id)).isEqualTo("second");
 		assertThat(leaseUntil(id)).isEqualTo(later.plus(LEASE));
 		// Each taking bumps the version, so a writer that lost its lease cannot commit a
@@ -291,40 +296,39 @@ abstract class AbstractUploadRepositoryTests {
 	@Test
 	void renewLeaseWhenStillHeldThenExtendsIt() {
 		String id = saveUpload();
-		this.repository.acquireLease(id, "first", NOW, NOW.plus(LEASE));
+		acquireLease(id, "first", NOW, NOW.plus(LEASE));
 
 		Instant later = NOW.plusSeconds(30);
-		assertThat(this.repository.renewLease(id, "first", later, later.plus(LEASE))).isOne();
+		assertThat(renewLease(id, "first", later, later.plus(LEASE))).isOne();
 
 		assertThat(leaseOwner(id)).isEqualTo("first");
 		assertThat(leaseUntil(id)).isEqualTo(later.plus(LEASE));
-		assertThat(this.repository.acquireLease(id, "second", NOW.plus(LEASE).plusSeconds(1), NOW.plus(LEASE)))
-			.isZero();
+		assertThat(acquireLease(id, "second", NOW.plus(LEASE).plusSeconds(1), NOW.plus(LEASE))).isZero();
 	}
 
 	@Test
 	void renewLeaseWhenTakenOverThenFailsAndLeavesTheNewHolder() {
 		String id = saveUpload();
-		this.repository.acquireLease(id, "first", NOW, NOW.plus(LEASE));
+		acquireLease(id, "first", NOW, NOW.plus(LEASE));
 		Instant takeover = NOW.plus(LEASE).plusSeconds(1);
-		this.repository.acquireLease(id, "second", takeover, takeover.plus(LEASE));
+		acquireLease(id, "second", takeover, takeover.plus(LEASE));
 
 		Instant later = takeover.plusSeconds(1);
-		assertThat(this.repository.renewLease(id, "first", later, later.plus(LEASE))).isZero();
+		assertThat(renewLease(id, "first", later, later.plus(LEASE))).isZero();
 
 		assertThat(leaseOwner(id)).isEqualTo("second");
 		assertThat(leaseUntil(id)).isEqualTo(takeover.plus(LEASE));
-		assertThat(this.repository.renewLease(id, "second", later, later.plus(LEASE))).isOne();
+		assertThat(renewLease(id, "second", later, later.plus(LEASE))).isOne();
 		assertThat(leaseUntil(id)).isEqualTo(later.plus(LEASE));
 	}
 
 	@Test
 	void renewLeaseWhenLapsedThenFailsEvenIfNobodyTookIt() {
 		String id = saveUpload();
-		this.repository.acquireLease(id, "first", NOW, NOW.plus(LEASE));
+		acquireLease(id, "first", NOW, NOW.plus(LEASE));
 
 		Instant later = NOW.plus(LEASE).plusMillis(1);
-		assertThat(this.repository.renewLease(id, "first", later, later.plus(LEASE))).isZero();
+		assertThat(renewLease(id, "first", later, later.plus(LEASE))).isZero();
 
 		assertThat(leaseUntil(id)).isEqualTo(NOW.plus(LEASE));
 	}
@@ -332,36 +336,36 @@ abstract class AbstractUploadRepositoryTests {
 	@Test
 	void releaseLeaseWhenCalledByAnotherTokenThenKeepsTheLease() {
 		String id = saveUpload();
-		this.repository.acquireLease(id, "first", NOW, NOW.plus(LEASE));
+		acquireLease(id, "first", NOW, NOW.plus(LEASE));
 
-		assertThat(this.repository.releaseLease(id, "second")).isZero();
+		assertThat(releaseLease(id, "second")).isZero();
 
 		assertThat(leaseOwner(id)).isEqualTo("first");
 		assertThat(leaseUntil(id)).isEqualTo(NOW.plus(LEASE));
-		assertThat(this.repository.acquireLease(id, "second", NOW.plusSeconds(1), NOW.plus(LEASE))).isZero();
+		assertThat(acquireLease(id, "second", NOW.plusSeconds(1), NOW.plus(LEASE))).isZero();
 	}
 
 	@Test
 	void releaseLeaseWhenCalledByHolderThenFreesItForOthers() {
 		String id = saveUpload();
-		this.repository.acquireLease(id, "first", NOW, NOW.plus(LEASE));
+		acquireLease(id, "first", NOW, NOW.plus(LEASE));
 
-		assertThat(this.repository.releaseLease(id, "first")).isOne();
+		assertThat(releaseLease(id, "first")).isOne();
 
 		assertThat(leaseOwner(id)).isNull();
 		assertThat(leaseUntil(id)).isNull();
-		assertThat(this.repository.acquireLease(id, "second", NOW.plusSeconds(1), NOW.plus(LEASE))).isOne();
+		assertThat(acquireLease(id, "second", NOW.plusSeconds(1), NOW.plus(LEASE))).isOne();
 		assertThat(leaseOwner(id)).isEqualTo("second");
 	}
 
 	@Test
 	void releaseLeaseWhenTakenOverThenLeavesTheNewHolder() {
 		String id = saveUpload();
-		this.repository.acquireLease(id, "first", NOW, NOW.plus(LEASE));
+		acquireLease(id, "first", NOW, NOW.plus(LEASE));
 		Instant takeover = NOW.plus(LEASE).plusSeconds(1);
-		this.repository.acquireLease(id, "second", takeover, takeover.plus(LEASE));
+		acquireLease(id, "second", takeover, takeover.plus(LEASE));
 
-		assertThat(this.repository.releaseLease(id, "first")).isZero();
+		assertThat(releaseLease(id, "first")).isZero();
 
 		assertThat(leaseOwner(id)).isEqualTo("second");
 	}
@@ -393,6 +397,36 @@ abstract class AbstractUploadRepositoryTests {
 		assertThat(all).allSatisfy((upload) -> assertThat(upload.isExpiredAt(NOW)).isTrue());
 		assertThat(firstTwo).extracting(ChunkedUpload::getId).containsExactly(expiredFirst, expiredSecond);
 		assertThat(afterSecond).extracting(ChunkedUpload::getId).containsExactly(expiringNow);
+	}
+
+	@Test
+	void acquireAtVersionWhenRowUnchangedThenTakesItAndOtherwiseNothing() {
+		String id = saveUpload();
+		long seen = version(id);
+		assertThat(this.leases.acquireAtVersion(id, seen - 1, "stale", NOW, NOW.plus(LEASE))).isFalse();
+		assertThat(leaseOwner(id)).isNull();
+		assertThat(this.leases.acquireAtVersion(id, seen, "first", NOW, NOW.plus(LEASE))).isTrue();
+		assertThat(leaseOwner(id)).isEqualTo("first");
+		assertThat(version(id)).isEqualTo(seen + 1);
+		// held: even at the version it has now
+		assertThat(this.leases.acquireAtVersion(id, seen + 1, "second", NOW, NOW.plus(LEASE))).isFalse();
+		assertThat(releaseLease(id, "first")).isOne();
+		// released, but the row changed since it was seen at seen + 1
+		assertThat(this.leases.acquireAtVersion(id, seen + 1, "second", NOW, NOW.plus(LEASE))).isFalse();
+		assertThat(this.leases.acquireAtVersion(id, seen + 2, "second", NOW, NOW.plus(LEASE))).isTrue();
+		assertThat(leaseOwner(id)).isEqualTo("second");
+	}
+
+	private int acquireLease(String id, String token, Instant now, Instant until) {
+		return this.leases.acquire(id, token, now, until) ? 1 : 0;
+	}
+
+	private int renewLease(String id, String token, Instant now, Instant until) {
+		return this.leases.renew(id, token, now, until) ? 1 : 0;
+	}
+
+	private int releaseLease(String id, String token) {
+		return this.leases.release(id, token) ? 1 : 0;
 	}
 
 	private String saveUpload() {

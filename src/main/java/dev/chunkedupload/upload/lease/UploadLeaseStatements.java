@@ -1,0 +1,73 @@
+package dev.chunkedupload.upload.lease;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The conditional updates that implement the upload lease, each one statement that
+ * changes one row or none, which is what makes the lease safe across instances on any SQL
+ * database. Plain JDBC rather than JPA queries: outside a transaction each runs with the
+ * pool's auto-commit, one round trip instead of a statement and a commit, and every chunk
+ * takes and renews a lease (issue 12 counts them, see
+ * DatabaseRoundTripsIntegrationTests). Inside a transaction they join it, as the JPA
+ * queries did.
+ */
+@Component
+public class UploadLeaseStatements {
+
+	private final JdbcTemplate jdbc;
+
+	UploadLeaseStatements(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	/**
+	 * Take the lease of an upload if nobody holds it or the holder let it lapse.
+	 * @return whether the lease is now the caller's
+	 */
+	public boolean acquire(String uploadId, String token, Instant now, Instant until) {
+		return this.jdbc.update(
+				"update upload set lease_owner = ?, lease_until = ?, version = version + 1 where upload_id = ? and (lease_until is null or lease_until < ?)",
+				token, at(until), uploadId, at(now)) == 1;
+	}
+
+	/**
+	 * {@link #acquire}, and only if the row still has the version the caller saw, so that
+	 * the caller knows every other column without loading the row again.
+	 * @return whether the lease is now the caller's and the row was unchanged
+	 */
+	public boolean acquireAtVersion(String uploadId, long version, String token, Instant now, Instant until) {
+		return this.jdbc.update(
+				"update upload set lease_owner = ?, lease_until = ?, version = version + 1 where upload_id = ? and version = ? and (lease_until is null or lease_until < ?)",
+				token, at(until), uploadId, version, at(now)) == 1;
+	}
+
+	/**
+	 * Extend a lease the caller still holds.
+	 * @return whether it was extended; false if the lease was lost
+	 */
+	public boolean renew(String uploadId, String token, Instant now, Instant until) {
+		return this.jdbc.update(
+				"update upload set lease_until = ? where upload_id = ? and lease_owner = ? and lease_until >= ?",
+				at(until), uploadId, token, at(now)) == 1;
+	}
+
+	/**
+	 * Give up a lease the caller holds; does nothing if it was already lost.
+	 * @return whether the caller still held it
+	 */
+	public boolean release(String uploadId, String token) {
+		return this.jdbc.update(
+				"update upload set lease_owner = null, lease_until = null, version = version + 1 where upload_id = ? and lease_owner = ?",
+				uploadId, token) == 1;
+	}
+
+	private static OffsetDateTime at(Instant instant) {
+		return instant.atOffset(ZoneOffset.UTC);
+	}
+
+}
