@@ -20,6 +20,7 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.model.ByteAllowance;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
@@ -109,7 +110,7 @@ public class UploadService {
 		}
 		ChunkedUpload upload = this.repository.save(leased);
 		try (Lease held = this.leases.adopt(id, token)) {
-			return this.storage.append(upload, chunk, body, held);
+			return this.storage.append(upload, chunk, body, held, allowance(upload, chunk));
 		}
 		catch (RuntimeException ex) {
 			discardRefused(upload);
@@ -134,7 +135,7 @@ public class UploadService {
 		try (Lease held = this.leases.acquire(uploadId)) {
 			ChunkedUpload upload = load(owner, uploadId);
 			checkAppendable(upload, chunk);
-			return this.storage.append(upload, chunk, body, held);
+			return this.storage.append(upload, chunk, body, held, allowance(upload, chunk));
 		}
 	}
 
@@ -195,6 +196,7 @@ public class UploadService {
 		try (Lease held = this.leases.acquire(uploadId)) {
 			ChunkedUpload upload = load(owner, uploadId);
 			checkDeclarable(upload, offset, total);
+			this.admissions.allowance(upload).check(total - upload.getOffset());
 			return this.leases.record(held, (current) -> current.declareLength(total));
 		}
 	}
@@ -353,6 +355,22 @@ public class UploadService {
 		if (total > this.properties.maxBytes().toBytes()) {
 			throw new UploadTooLargeException(this.properties.maxBytes().toBytes());
 		}
+	}
+
+	/**
+	 * How much an upload without a declared length may grow (asked only for those, so
+	 * uploads with a length cost no query per chunk), refusing at once a chunk whose
+	 * stated total or length already passes it.
+	 */
+	private ByteAllowance allowance(ChunkedUpload upload, Chunk chunk) {
+		ByteAllowance allowance = this.admissions.allowance(upload);
+		if (chunk.total() != null) {
+			allowance.check(chunk.total() - upload.getOffset());
+		}
+		if (chunk.length() != null) {
+			allowance.check(chunk.length());
+		}
+		return allowance;
 	}
 
 	/** Refuse what the headers already show to be too large, before a byte is read. */

@@ -29,4 +29,22 @@ public class UploadAdmissions {
 		}
 	}
 
+	/**
+	 * How much more an upload may grow: unlimited for one that declared its length (it
+	 * was admitted with it, and the write path holds it to it), else the tightest
+	 * allowance of every admission.
+	 * @param upload the upload, as loaded under its lease
+	 * @return the bytes it may still grow by
+	 */
+	public ByteAllowance allowance(ChunkedUpload upload) {
+		ByteAllowance allowance = ByteAllowance.UNLIMITED;
+		if (upload.getTotalLength().isPresent()) {
+			return allowance;
+		}
+		for (UploadAdmission admission : this.admissions) {
+			allowance = allowance.min(admission.allowance(upload));
+		}
+		return allowance;
+	}
+
 }
