@@ -20,7 +20,6 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
-import dev.chunkedupload.upload.model.ByteAllowance;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
@@ -110,7 +109,7 @@ public class UploadService {
 		}
 		ChunkedUpload upload = this.repository.save(leased);
 		try (Lease held = this.leases.adopt(id, token)) {
-			return this.storage.append(upload, chunk, body, held, allowance(upload, chunk));
+			return this.storage.append(upload, chunk, body, held, this.admissions.allowance(upload, chunk));
 		}
 		catch (RuntimeException ex) {
 			discardRefused(upload);
@@ -135,7 +134,7 @@ public class UploadService {
 		try (Lease held = this.leases.acquire(uploadId)) {
 			ChunkedUpload upload = load(owner, uploadId);
 			checkAppendable(upload, chunk);
-			return this.storage.append(upload, chunk, body, held, allowance(upload, chunk));
+			return this.storage.append(upload, chunk, body, held, this.admissions.allowance(upload, chunk));
 		}
 	}
 
@@ -226,10 +225,7 @@ public class UploadService {
 		}
 	}
 
-	/**
-	 * The status now: an upload idle past its expiry is expired before the sweep marks
-	 * it.
-	 */
+	/** The status now: idle past its expiry, an upload is expired before the sweep. */
 	public UploadStatus statusOf(ChunkedUpload upload) {
 		return upload.isExpiredAt(this.clock.instant()) ? UploadStatus.EXPIRED : upload.getStatus();
 	}
@@ -355,22 +351,6 @@ public class UploadService {
 		if (total > this.properties.maxBytes().toBytes()) {
 			throw new UploadTooLargeException(this.properties.maxBytes().toBytes());
 		}
-	}
-
-	/**
-	 * How much an upload without a declared length may grow (asked only for those, so
-	 * uploads with a length cost no query per chunk), refusing at once a chunk whose
-	 * stated total or length already passes it.
-	 */
-	private ByteAllowance allowance(ChunkedUpload upload, Chunk chunk) {
-		ByteAllowance allowance = this.admissions.allowance(upload);
-		if (chunk.total() != null) {
-			allowance.check(chunk.total() - upload.getOffset());
-		}
-		if (chunk.length() != null) {
-			allowance.check(chunk.length());
-		}
-		return allowance;
 	}
 
 	/** Refuse what the headers already show to be too large, before a byte is read. */

@@ -47,4 +47,22 @@ public class UploadAdmissions {
 		return allowance;
 	}
 
+	/**
+	 * {@link #allowance(ChunkedUpload)} for a chunk about to be written, refusing at once
+	 * one whose stated total or length already passes it, before a byte is read.
+	 * @param upload the upload, as loaded under its lease
+	 * @param chunk what the client says about the bytes
+	 * @return the bytes the upload may still grow by, for the write path to hold it to
+	 */
+	public ByteAllowance allowance(ChunkedUpload upload, Chunk chunk) {
+		ByteAllowance allowance = allowance(upload);
+		if (chunk.total() != null) {
+			allowance.check(chunk.total() - upload.getOffset());
+		}
+		if (chunk.length() != null) {
+			allowance.check(chunk.length());
+		}
+		return allowance;
+	}
+
 }
