@@ -17,6 +17,8 @@ run the same command again.
 
 Options:
   -U URL      server base URL            (env CHUNKED_UPLOAD_URL, default http://localhost:8080)
+  -t TOKEN    an API token (see /tokens)  (env CHUNKED_UPLOAD_TOKEN; prefer it: other users
+                                          can see -t in ps); used instead of -u when given
   -u U:P      user and password          (env CHUNKED_UPLOAD_USER and CHUNKED_UPLOAD_PASSWORD;
                                           prefer these: other users can see -u in ps)
   -c SIZE     chunk size, bytes or with K/M/G (binary) suffix
@@ -34,7 +36,8 @@ The completion response (JSON) is printed on stdout. Resume state is keyed by th
 file's absolute path, size and mtime (and the server URL and user); it is removed
 when the upload completes.
 
-Transient failures (curl errors, 5xx, 408, 409 busy, 429) are retried with back-off
+A 401 or 403 (wrong credentials, a revoked or expired token, a quota exceeded) stops
+the script with the server's detail. Transient failures (curl errors, 5xx, 408, 409 busy, 429) are retried with back-off
 (1 s doubling to at most 30 s), resyncing the offset from the server first. A 400 that
 names the server's offset makes the upload continue from there.
 
@@ -108,6 +111,7 @@ server_detail() {
 }
 
 url=${CHUNKED_UPLOAD_URL:-http://localhost:8080}
+token=${CHUNKED_UPLOAD_TOKEN:-}
 user=${CHUNKED_UPLOAD_USER:-}
 password=${CHUNKED_UPLOAD_PASSWORD:-}
 chunk_size_arg=${CHUNKED_UPLOAD_CHUNK_SIZE:-8M}
@@ -117,9 +121,10 @@ name=''
 forget=0
 quiet=0
 
-while getopts ':U:u:c:n:r:S:fqh' option; do
+while getopts ':U:t:u:c:n:r:S:fqh' option; do
 	case $option in
 	U) url=$OPTARG ;;
+	t) token=$OPTARG ;;
 	u)
 		if [[ $OPTARG != *:* ]]; then
 			usage_error "-u needs USER:PASSWORD"
@@ -154,8 +159,16 @@ fi
 if [[ ! $retries =~ ^[0-9]+$ ]]; then
 	usage_error "bad retry count '$retries'"
 fi
-if [[ -z $user ]]; then
-	usage_error "no user: give -u USER:PASSWORD or set CHUNKED_UPLOAD_USER and CHUNKED_UPLOAD_PASSWORD"
+if [[ -n $token ]]; then
+	if [[ $token =~ [[:space:]\"] ]]; then
+		usage_error "the token contains spaces or quotes: is it the whole token?"
+	fi
+	# Resume state is kept per identity; a token names no user, so its hash stands in.
+	identity=token-$(printf '%s' "$token" | sha256sum | cut -c1-16)
+elif [[ -n $user ]]; then
+	identity=$user
+else
+	usage_error "no credentials: give -t TOKEN (or set CHUNKED_UPLOAD_TOKEN), or -u USER:PASSWORD (or set CHUNKED_UPLOAD_USER and CHUNKED_UPLOAD_PASSWORD)"
 fi
 if [[ ! -f $file || ! -r $file ]]; then
 	usage_error "'$file' is not a readable regular file"
@@ -185,7 +198,11 @@ escape_config() {
 	echo "${value//\"/\\\"}"
 }
 curl_config() {
-	echo "user = \"$(escape_config "$user:$password")\""
+	if [[ -n $token ]]; then
+		echo "header = \"Authorization: Bearer $(escape_config "$token")\""
+	else
+		echo "user = \"$(escape_config "$user:$password")\""
+	fi
 	echo 'silent'
 	echo 'show-error'
 	echo 'connect-timeout = 10'
@@ -255,7 +272,7 @@ refuse() {
 
 # --- resume state -------------------------------------------------------------------
 mkdir -p -- "$state_dir"
-state_key=$(printf '%s\n' "$file" "$size" "$mtime" "$url" "$user" | md5sum | cut -c1-32)
+state_key=$(printf '%s\n' "$file" "$size" "$mtime" "$url" "$identity" | md5sum | cut -c1-32)
 state_file=$state_dir/$state_key.state
 if command -v flock >/dev/null 2>&1; then
 	exec 9>"$state_file.lock"
@@ -277,7 +294,7 @@ save_state() {
 		echo "size=$size"
 		echo "mtime=$mtime"
 		echo "url=$url"
-		echo "user=$user"
+		echo "user=$identity"
 		echo "upload_id=$upload_id"
 		if [[ -n $md5 ]]; then
 			echo "md5=$md5"

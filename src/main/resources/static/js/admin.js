@@ -1,5 +1,5 @@
-/* The admin page works without this script; it adds a confirmation before a delete
-   and shows times in the browser's time zone. */
+/* The admin and API tokens pages work without this script; it adds a confirmation before a
+   delete or revoke and shows times in the browser's time zone. */
 (function () {
   'use strict';
 

@@ -88,7 +88,7 @@ class ArchitectureTests {
 			.definedBy("dev.chunkedupload.upload")
 			.layer("features")
 			.definedBy("dev.chunkedupload.upload.numbered..", "dev.chunkedupload.upload.concat..",
-					"dev.chunkedupload.upload.attach..")
+					"dev.chunkedupload.upload.attach..", "dev.chunkedupload.upload.quota..")
 			.layer("write")
 			.definedBy("dev.chunkedupload.upload.write..")
 			.layer("lease")

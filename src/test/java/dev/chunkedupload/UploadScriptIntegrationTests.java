@@ -3,7 +3,9 @@ package dev.chunkedupload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -94,10 +96,59 @@ class UploadScriptIntegrationTests {
 		assertThat(done.get("md5").asString()).isEqualTo(md5(content));
 	}
 
+	@Test
+	void scriptWhenTokenGivenThenUploadsAsItsOwnerAndARevokedTokenStopsIt() throws Exception {
+		HttpTestClient alice = new HttpTestClient(this.port, "alice");
+		JsonNode created = alice
+			.send(alice.request("/api/tokens")
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"upload.sh\"}")))
+			.json();
+		String token = created.get("token").asString();
+		byte[] content = randomBytes(1_000_000, 63);
+		Path file = Files.write(this.work.resolve("by token.bin"), content);
+
+		ProcessBuilder withOption = script(file, "256K", List.of("-t", token));
+		withOption.environment().remove("CHUNKED_UPLOAD_USER");
+		withOption.environment().remove("CHUNKED_UPLOAD_PASSWORD");
+		Process first = withOption.start();
+		assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(first.exitValue()).as(new String(first.getErrorStream().readAllBytes())).isZero();
+		assertThat(uploadNamed("by token.bin").get("md5").asString()).isEqualTo(md5(content));
+		assertThat(uploadNamed("by token.bin").get("owner").asString()).isEqualTo("alice");
+
+		Path second = Files.write(this.work.resolve("by env.bin"), randomBytes(300_000, 64));
+		ProcessBuilder withEnvironment = script(second, "128K", List.of());
+		withEnvironment.environment().remove("CHUNKED_UPLOAD_USER");
+		withEnvironment.environment().remove("CHUNKED_UPLOAD_PASSWORD");
+		withEnvironment.environment().put("CHUNKED_UPLOAD_TOKEN", token);
+		Process viaEnvironment = withEnvironment.start();
+		assertThat(viaEnvironment.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(viaEnvironment.exitValue()).as(new String(viaEnvironment.getErrorStream().readAllBytes())).isZero();
+		assertThat(uploadNamed("by env.bin").get("status").asString()).isEqualTo("complete");
+
+		assertThat(alice.delete("/api/tokens/" + created.get("id").asString()).status()).isEqualTo(204);
+		Path third = Files.write(this.work.resolve("revoked.bin"), randomBytes(1000, 65));
+		ProcessBuilder revokedBuilder = script(third, "128K", List.of("-t", token));
+		revokedBuilder.environment().remove("CHUNKED_UPLOAD_USER");
+		revokedBuilder.environment().remove("CHUNKED_UPLOAD_PASSWORD");
+		Process refused = revokedBuilder.start();
+		assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(refused.exitValue()).isEqualTo(1);
+		assertThat(new String(refused.getErrorStream().readAllBytes())).contains("HTTP 401");
+		assertThat(uploadNamedOrNull("revoked.bin")).isNull();
+	}
+
 	private ProcessBuilder script(Path file, String chunkSize) {
-		ProcessBuilder builder = new ProcessBuilder(
-				List.of("bash", SCRIPT.toString(), "-U", "http://127.0.0.1:" + this.port, "-c", chunkSize, "-S",
-						this.work.resolve("state").toString(), "-r", "3", "-q", file.toString()));
+		return script(file, chunkSize, List.of());
+	}
+
+	private ProcessBuilder script(Path file, String chunkSize, List<String> options) {
+		List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString(), "-U", "http://127.0.0.1:" + this.port,
+				"-c", chunkSize, "-S", this.work.resolve("state").toString(), "-r", "3", "-q"));
+		command.addAll(options);
+		command.add(file.toString());
+		ProcessBuilder builder = new ProcessBuilder(command);
 		Map<String, String> environment = builder.environment();
 		environment.put("CHUNKED_UPLOAD_USER", "alice");
 		environment.put("CHUNKED_UPLOAD_PASSWORD", HttpTestClient.PASSWORD);

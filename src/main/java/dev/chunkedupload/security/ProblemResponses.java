@@ -34,7 +34,7 @@ final class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHa
 	public void commence(HttpServletRequest request, HttpServletResponse response,
 			AuthenticationException authException) throws IOException {
 		Problem problem = Problem.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
-				"Authentication is required: HTTP Basic or a logged-in session.");
+				"Authentication is required: HTTP Basic, an API token (Bearer) or a logged-in session.");
 		if (request.getHeader("Sec-Fetch-Mode") == null) {
 			problem.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
 		}

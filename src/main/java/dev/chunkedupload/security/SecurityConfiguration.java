@@ -7,6 +7,9 @@ import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import dev.chunkedupload.security.token.ApiTokens;
+import dev.chunkedupload.security.token.BearerTokenFilter;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -24,16 +27,18 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.access.RequestMatcherDelegatingAccessDeniedHandler;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * One filter chain for API and pages. Scripts use HTTP Basic; browsers log in with a form
- * and keep a session, and then every state-changing request needs the CSRF token. A
- * request that carries its own credentials in {@code Authorization} is exempt from CSRF:
- * a cross-site page cannot set that header.
+ * One filter chain for API and pages. Scripts use HTTP Basic or an API token
+ * ({@code Authorization: Bearer}); browsers log in with a form and keep a session, and
+ * then every state-changing request needs the CSRF token. A request that carries its own
+ * credentials in {@code Authorization} is exempt from CSRF: a cross-site page cannot set
+ * that header.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -50,7 +55,7 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http, UserDetailsService users, PasswordEncoder encoder,
-			Clock clock) throws Exception {
+			ApiTokens tokens, Clock clock) throws Exception {
 		ProblemResponses problems = new ProblemResponses();
 		RequestMatcher api = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
 		RequestMatcher ownCredentials = (HttpServletRequest request) -> request.getHeader("Authorization") != null;
@@ -58,6 +63,10 @@ class SecurityConfiguration {
 		passwords.setPasswordEncoder(encoder);
 		http.authenticationManager(
 				new ProviderManager(new CachingAuthenticationProvider(passwords, CREDENTIALS_CACHE_TTL, clock)));
+		// Built here, not a bean: as a bean Boot would also register it with the servlet
+		// container, outside this chain.
+		http.addFilterBefore(new BearerTokenFilter(tokens, users, ProblemResponses.REALM),
+				BasicAuthenticationFilter.class);
 		http.authorizeHttpRequests((authorize) -> authorize
 			.requestMatchers("/login", "/error", "/actuator/health", "/actuator/health/**", "/css/**", "/js/**",
 					"/webjars/**", "/favicon.ico", "/favicon.svg")

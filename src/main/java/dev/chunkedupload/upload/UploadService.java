@@ -109,7 +109,7 @@ public class UploadService {
 		}
 		ChunkedUpload upload = this.repository.save(leased);
 		try (Lease held = this.leases.adopt(id, token)) {
-			return this.storage.append(upload, chunk, body, held);
+			return this.storage.append(upload, chunk, body, held, this.admissions.allowance(upload, chunk));
 		}
 		catch (RuntimeException ex) {
 			discardRefused(upload);
@@ -135,7 +135,7 @@ public class UploadService {
 		try (Lease held = unchanged.orElseGet(() -> this.leases.acquire(uploadId))) {
 			ChunkedUpload upload = unchanged.isPresent() ? current : load(owner, uploadId);
 			checkAppendable(upload, chunk);
-			return this.storage.append(upload, chunk, body, held);
+			return this.storage.append(upload, chunk, body, held, this.admissions.allowance(upload, chunk));
 		}
 	}
 
@@ -196,6 +196,7 @@ public class UploadService {
 		try (Lease held = this.leases.acquire(uploadId)) {
 			ChunkedUpload upload = load(owner, uploadId);
 			checkDeclarable(upload, offset, total);
+			this.admissions.allowance(upload).check(total - upload.getOffset());
 			return this.leases.record(held, (current) -> current.declareLength(total));
 		}
 	}
@@ -225,10 +226,7 @@ public class UploadService {
 		}
 	}
 
-	/**
-	 * The status now: an upload idle past its expiry is expired before the sweep marks
-	 * it.
-	 */
+	/** The status now: idle past its expiry, an upload is expired before the sweep. */
 	public UploadStatus statusOf(ChunkedUpload upload) {
 		return upload.isExpiredAt(this.clock.instant()) ? UploadStatus.EXPIRED : upload.getStatus();
 	}

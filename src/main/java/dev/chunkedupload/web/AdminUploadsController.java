@@ -14,6 +14,7 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.UploadStatus;
+import dev.chunkedupload.upload.quota.UserQuotas;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -45,11 +46,15 @@ class AdminUploadsController {
 
 	private final UploadSweeper sweeper;
 
+	private final UserQuotas quotas;
+
 	private final int maxRows;
 
-	AdminUploadsController(UploadService uploads, UploadSweeper sweeper, PagesProperties properties) {
+	AdminUploadsController(UploadService uploads, UploadSweeper sweeper, UserQuotas quotas,
+			PagesProperties properties) {
 		this.uploads = uploads;
 		this.sweeper = sweeper;
+		this.quotas = quotas;
 		this.maxRows = properties.adminPageRows();
 	}
 
@@ -75,6 +80,7 @@ class AdminUploadsController {
 		model.addAttribute("selectedUser", user);
 		model.addAttribute("selectedStatus", selectedStatus);
 		model.addAttribute("totals", Totals.of(ofUser, this.uploads));
+		model.addAttribute("usage", this.quotas.usage());
 		return "admin/uploads";
 	}
 

@@ -30,6 +30,11 @@ class PagesConfiguration {
 	}
 
 	@Bean
+	NavLink tokensLink() {
+		return new NavLink("tokens", "API tokens", "/tokens", 90, false);
+	}
+
+	@Bean
 	NavLink adminLink() {
 		return new NavLink("admin", "Admin", "/admin/uploads", 100, true);
 	}

@@ -3,6 +3,7 @@ package dev.chunkedupload.web;
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
 import dev.chunkedupload.storage.StorageUnavailableException;
+import dev.chunkedupload.upload.error.QuotaExceededException;
 import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import static org.springframework.http.HttpStatus.CONFLICT;
+import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
 import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
@@ -26,6 +28,8 @@ class UploadsExceptionHandler {
 	private static final ProblemTable problems = new ProblemTable()
 		.on(UploadNotFoundException.class, NOT_FOUND, "upload-not-found")
 		.on(UploadBusyException.class, CONFLICT, "upload-busy")
+		.on(QuotaExceededException.class, FORBIDDEN, "quota-exceeded",
+				(problem, ex) -> problem.with("quota", ex.getQuota().property()).with("limit", ex.getLimit()))
 		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
 				(problem, ex) -> problem
 					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
@@ -33,7 +37,8 @@ class UploadsExceptionHandler {
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure",
 				(problem, ex) -> problem.detail("The server could not read the stored bytes"));
 
-	@ExceptionHandler({ UploadNotFoundException.class, UploadBusyException.class, StorageException.class })
+	@ExceptionHandler({ UploadNotFoundException.class, UploadBusyException.class, QuotaExceededException.class,
+			StorageException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex) {
 		return problems.answer(ex);
 	}

@@ -33,9 +33,26 @@ public class HttpTestClient {
 
 	private final String user;
 
+	private final String authorization;
+
 	public HttpTestClient(int port, String user) {
+		this(port, user, null);
+	}
+
+	private HttpTestClient(int port, String user, String authorization) {
 		this.base = "http://127.0.0.1:" + port;
 		this.user = user;
+		this.authorization = authorization;
+	}
+
+	/**
+	 * A client that sends an API token instead of HTTP Basic.
+	 * @param port the server's port
+	 * @param token the token
+	 * @return the client
+	 */
+	public static HttpTestClient withToken(int port, String token) {
+		return new HttpTestClient(port, null, "Bearer " + token);
 	}
 
 	public HttpTestClient as(String otherUser) {
@@ -128,7 +145,10 @@ public class HttpTestClient {
 
 	public HttpRequest.Builder request(String path) {
 		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(this.base + path));
-		if (this.user != null) {
+		if (this.authorization != null) {
+			builder.header("Authorization", this.authorization);
+		}
+		else if (this.user != null) {
 			builder.header("Authorization", "Basic " + Base64.getEncoder()
 				.encodeToString((this.user + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
 		}

@@ -12,6 +12,7 @@ import dev.chunkedupload.upload.error.ChunkTooLargeException;
 import dev.chunkedupload.upload.error.InvalidUploadRequestException;
 import dev.chunkedupload.upload.error.LengthMismatchException;
 import dev.chunkedupload.upload.error.OffsetMismatchException;
+import dev.chunkedupload.upload.error.QuotaExceededException;
 import dev.chunkedupload.upload.error.UploadAlreadyCompleteException;
 import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadExpiredException;
@@ -27,6 +28,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
+import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.GONE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
@@ -64,6 +66,8 @@ class ChunkedUploadExceptionHandler {
 				(problem, ex) -> problem.detail(
 						"The md5 " + ex.getExpected() + " does not match the uploaded bytes; the upload stays open"))
 		.on(UploadBusyException.class, CONFLICT, "upload-busy")
+		.on(QuotaExceededException.class, FORBIDDEN, "quota-exceeded",
+				(problem, ex) -> problem.with("quota", ex.getQuota().property()).with("limit", ex.getLimit()))
 		.on(ChunkInterruptedException.class, BAD_REQUEST, "chunk-interrupted",
 				(problem, ex) -> problem.detail(ex.getMessage() + "; nothing of it was kept"))
 		.on(InvalidUploadRequestException.class, BAD_REQUEST, "invalid-request")
@@ -80,7 +84,8 @@ class ChunkedUploadExceptionHandler {
 			OffsetMismatchException.class, LengthMismatchException.class, UploadTooLargeException.class,
 			ChunkTooLargeException.class, MalformedMultipartException.class, UploadAlreadyCompleteException.class,
 			UploadIncompleteException.class, ChecksumMismatchException.class, UploadBusyException.class,
-			ChunkInterruptedException.class, InvalidUploadRequestException.class, StorageException.class })
+			ChunkInterruptedException.class, InvalidUploadRequestException.class, QuotaExceededException.class,
+			StorageException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex) {
 		return problems.answer(ex);
 	}

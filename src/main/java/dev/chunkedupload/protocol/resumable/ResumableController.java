@@ -42,6 +42,12 @@ class ResumableController {
 
 	static final String FILE_FIELD = "file";
 
+	/**
+	 * Which client sent the chunk, {@code resumable} or {@code flow}, for the error
+	 * answer.
+	 */
+	static final String PREFIX_ATTRIBUTE = ResumableController.class.getName() + ".prefix";
+
 	/** Room for the multipart boundaries, part headers and fields around a chunk. */
 	private static final long MULTIPART_OVERHEAD = 64 * 1024;
 
@@ -92,7 +98,7 @@ class ResumableController {
 					parameters = ResumableParameters
 						.parse((name) -> fields.containsKey(name) ? fields.get(name) : request.getParameter(name));
 					try (InputStream body = part.body()) {
-						receipt = write(principal, parameters, body);
+						receipt = write(principal, parameters, body, request);
 					}
 					break;
 				}
@@ -111,12 +117,14 @@ class ResumableController {
 				throw new BadResumableRequestException("length-mismatch", "The body has " + length + " bytes but "
 						+ parameters.prefix() + "CurrentChunkSize says " + parameters.currentChunkSize());
 			}
-			receipt = write(principal, parameters, request.getInputStream());
+			receipt = write(principal, parameters, request.getInputStream(), request);
 		}
 		return ResponseEntity.ok(body(receipt, parameters, request));
 	}
 
-	private ChunkReceipt write(Principal principal, ResumableParameters parameters, InputStream body) {
+	private ChunkReceipt write(Principal principal, ResumableParameters parameters, InputStream body,
+			HttpServletRequest request) {
+		request.setAttribute(PREFIX_ATTRIBUTE, parameters.prefix());
 		return this.uploads.write(principal.getName(), UploadProtocol.RESUMABLE, parameters.toChunk(), body);
 	}
 

@@ -1,5 +1,7 @@
 package dev.chunkedupload.protocol.resumable;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import dev.chunkedupload.multipart.MalformedMultipartException;
 import dev.chunkedupload.multipart.MultipartTooLargeException;
 import dev.chunkedupload.problem.Problem;
@@ -10,6 +12,7 @@ import dev.chunkedupload.upload.error.ChunkInterruptedException;
 import dev.chunkedupload.upload.error.ChunkTooLargeException;
 import dev.chunkedupload.upload.error.InvalidUploadRequestException;
 import dev.chunkedupload.upload.error.LengthMismatchException;
+import dev.chunkedupload.upload.error.QuotaExceededException;
 import dev.chunkedupload.upload.error.UploadAlreadyCompleteException;
 import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadExpiredException;
@@ -23,6 +26,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
+import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.LOCKED;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
@@ -33,7 +37,8 @@ import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
  * The core's refusals in this protocol's terms, as {@code application/problem+json}. The
  * status codes are chosen for what the two clients do with them: both give up on 404,
  * 413, 415, 500 and 501 (resumable.js also on 400, 401, 403 and 409) and retry anything
- * else. So a chunk being written by another request is 423 (retried), never 409; and an
+ * else. So a chunk being written by another request is 423 (retried), never 409; a quota
+ * exceeded is 403 for resumable.js and 413 for flow.js (each one's final answer); and an
  * expired upload is 404 (the client stops and reports the file as failed; sending it
  * again starts a new upload), never 410, which both would retry forever.
  */
@@ -62,6 +67,8 @@ class ResumableExceptionHandler {
 		.on(MultipartTooLargeException.class, PAYLOAD_TOO_LARGE, "chunk-too-large",
 				(problem, ex) -> problem.detail("The request body is larger than the chunk limit allows")
 					.with("max_request_size", ex.getLimit()))
+		.on(QuotaExceededException.class, FORBIDDEN, "quota-exceeded",
+				(problem, ex) -> problem.with("quota", ex.getQuota().property()).with("limit", ex.getLimit()))
 		.on(UploadBusyException.class, LOCKED, "chunk-busy",
 				(problem, ex) -> problem
 					.detail("This chunk (or its upload) is being written by another request; try again")
@@ -79,9 +86,17 @@ class ResumableExceptionHandler {
 			LengthMismatchException.class, ChunkInterruptedException.class, MalformedMultipartException.class,
 			UploadNotFoundException.class, UploadExpiredException.class, UploadAlreadyCompleteException.class,
 			UploadTooLargeException.class, ChunkTooLargeException.class, UploadBusyException.class,
-			StorageException.class })
-	ResponseEntity<ProblemDetail> answer(Exception ex) {
-		return problems.answer(ex);
+			QuotaExceededException.class, StorageException.class })
+	ResponseEntity<ProblemDetail> answer(Exception ex, HttpServletRequest request) {
+		ResponseEntity<ProblemDetail> answer = problems.answer(ex);
+		if (ex instanceof QuotaExceededException
+				&& ResumableParameters.FLOW.equals(request.getAttribute(ResumableController.PREFIX_ATTRIBUTE))) {
+			// flow.js retries a 403 but gives up on 413; resumable.js the other way
+			// round.
+			answer.getBody().setStatus(PAYLOAD_TOO_LARGE.value());
+			return ResponseEntity.status(PAYLOAD_TOO_LARGE).headers(answer.getHeaders()).body(answer.getBody());
+		}
+		return answer;
 	}
 
 }

@@ -17,6 +17,7 @@ import dev.chunkedupload.upload.error.ChunkInterruptedException;
 import dev.chunkedupload.upload.error.ChunkTooLargeException;
 import dev.chunkedupload.upload.error.LengthMismatchException;
 import dev.chunkedupload.upload.error.OffsetMismatchException;
+import dev.chunkedupload.upload.error.QuotaExceededException;
 import dev.chunkedupload.upload.error.UploadAlreadyCompleteException;
 import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadException;
@@ -33,6 +34,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
+import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.CONTENT_TOO_LARGE;
 import static org.springframework.http.HttpStatus.GONE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
@@ -71,6 +73,9 @@ class RufhExceptionHandler {
 		.on(LengthMismatchException.class, BAD_REQUEST, Rufh.INCONSISTENT_UPLOAD_LENGTH,
 				(problem, ex) -> problem.title("Inconsistent Upload Length"))
 		.on(UploadAlreadyCompleteException.class, CONFLICT, "upload-complete")
+		// 403, not 413: a 413 would name Upload-Limit, which a quota is not.
+		.on(QuotaExceededException.class, FORBIDDEN, "quota-exceeded",
+				(problem, ex) -> problem.with("quota", ex.getQuota().property()).with("limit", ex.getLimit()))
 		.on(ChunkInterruptedException.class, BAD_REQUEST, "body-interrupted",
 				(problem, ex) -> logger.info("rufh request body broke off: {}", ex.getMessage()))
 		// Any other refusal of the core is the client's doing, never the server's.

@@ -13,6 +13,7 @@ import dev.chunkedupload.upload.error.ChunkTooLargeException;
 import dev.chunkedupload.upload.error.InvalidConcatenationException;
 import dev.chunkedupload.upload.error.LengthMismatchException;
 import dev.chunkedupload.upload.error.OffsetMismatchException;
+import dev.chunkedupload.upload.error.QuotaExceededException;
 import dev.chunkedupload.upload.error.UploadAlreadyCompleteException;
 import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadException;
@@ -28,6 +29,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
+import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.GONE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.LOCKED;
@@ -71,6 +73,10 @@ class TusExceptionHandler {
 		.on(ChunkInterruptedException.class, BAD_REQUEST, "body-interrupted",
 				(problem, ex) -> logger.info("tus request body broke off: {}", ex.getMessage()))
 		.on(InvalidConcatenationException.class, BAD_REQUEST, "invalid-concat")
+		// 403, not 413: tus-js-client gives up on either, and 413 means the upload itself
+		// is past Tus-Max-Size.
+		.on(QuotaExceededException.class, FORBIDDEN, "quota-exceeded",
+				(problem, ex) -> problem.with("quota", ex.getQuota().property()).with("limit", ex.getLimit()))
 		// Any other refusal of the core is the client's doing, never the server's.
 		.on(UploadException.class, BAD_REQUEST, "invalid-request")
 		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",

@@ -15,4 +15,15 @@ public interface UploadAdmission {
 	 */
 	void admit(NewUpload upload);
 
+	/**
+	 * How much more an upload that has not declared its length may grow, asked before
+	 * each of its chunks (a query per chunk is fine here; without a quota it should cost
+	 * nothing).
+	 * @param upload the upload, its total length unknown, as loaded under its lease
+	 * @return the bytes it may still grow by; {@link ByteAllowance#UNLIMITED} by default
+	 */
+	default ByteAllowance allowance(ChunkedUpload upload) {
+		return ByteAllowance.UNLIMITED;
+	}
+
 }

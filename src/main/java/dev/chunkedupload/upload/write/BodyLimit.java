@@ -4,6 +4,7 @@ import dev.chunkedupload.storage.StorageException;
 import dev.chunkedupload.upload.error.ChunkTooLargeException;
 import dev.chunkedupload.upload.error.LengthMismatchException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
+import dev.chunkedupload.upload.model.ByteAllowance;
 import dev.chunkedupload.upload.model.Chunk;
 
 /**
@@ -34,7 +35,8 @@ public interface BodyLimit {
 	/**
 	 * Every limit on a sequential chunk, enforced while it streams.
 	 */
-	static BodyLimit forChunk(Chunk chunk, Long total, long start, long maxChunk, long maxBytes) {
+	static BodyLimit forChunk(Chunk chunk, Long total, long start, long maxChunk, long maxBytes,
+			ByteAllowance allowance) {
 		return new BodyLimit() {
 
 			@Override
@@ -52,6 +54,7 @@ public interface BodyLimit {
 				if (start + received > maxBytes) {
 					throw new UploadTooLargeException(maxBytes);
 				}
+				allowance.check(received);
 			}
 
 			@Override

@@ -24,6 +24,7 @@ import dev.chunkedupload.upload.error.UploadIncompleteException;
 import dev.chunkedupload.upload.hash.RunningMd5;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.model.ByteAllowance;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.UploadDiscarded;
@@ -94,17 +95,20 @@ public class StorageService {
 	 * @param chunk what the client says about the bytes
 	 * @param body the bytes
 	 * @param held the upload's lease
+	 * @param allowance how many bytes the upload may grow by before its owner passes a
+	 * quota; a chunk that would pass it is refused whole
 	 * @return the upload after the chunk
 	 * @throws ChunkInterruptedException if the body broke off
 	 */
-	public ChunkedUpload append(ChunkedUpload upload, Chunk chunk, InputStream body, Lease held) {
+	public ChunkedUpload append(ChunkedUpload upload, Chunk chunk, InputStream body, Lease held,
+			ByteAllowance allowance) {
 		long start = upload.getOffset();
 		Long total = (chunk.total() != null) ? chunk.total() : upload.getTotalLength().orElse(null);
 		long kept = start;
 		try (PieceWriter writer = this.store.append(upload.getStorageKey(), start)) {
 			Transferred moved = this.pipeline.transfer(
 					body, writer, RunningMd5.restore(upload.getHashState()), BodyLimit.forChunk(chunk, total, start,
-							this.properties.maxChunkSize().toBytes(), this.properties.maxBytes().toBytes()),
+							this.properties.maxChunkSize().toBytes(), this.properties.maxBytes().toBytes(), allowance),
 					chunk.keepPartial(), held::renewIfDue);
 			if (moved.broken()) {
 				if (chunk.keepPartial() && moved.bytes() > 0) {
