@@ -19,6 +19,7 @@ import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadIncompleteException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
+import dev.chunkedupload.upload.error.UploadRefusedException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
@@ -26,6 +27,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.GONE;
@@ -44,6 +46,7 @@ class ChunkedUploadExceptionHandler {
 
 	private static final ProblemTable problems = new ProblemTable()
 		.on(BadChunkRequestException.class, (ex) -> Problem.of(BAD_REQUEST, ex.getType(), ex.getMessage()))
+		.on(UploadRefusedException.class, FORBIDDEN, "upload-refused")
 		.on(UploadNotFoundException.class, NOT_FOUND, "upload-not-found")
 		.on(UploadExpiredException.class, GONE, "upload-expired")
 		.on(OffsetMismatchException.class, BAD_REQUEST, "offset-mismatch",
@@ -81,7 +84,8 @@ class ChunkedUploadExceptionHandler {
 			OffsetMismatchException.class, LengthMismatchException.class, UploadTooLargeException.class,
 			ChunkTooLargeException.class, FileUploadException.class, UploadAlreadyCompleteException.class,
 			UploadIncompleteException.class, ChecksumMismatchException.class, UploadBusyException.class,
-			ChunkInterruptedException.class, InvalidUploadRequestException.class, StorageException.class })
+			ChunkInterruptedException.class, InvalidUploadRequestException.class, UploadRefusedException.class,
+			StorageException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex) {
 		return problems.answer(ex);
 	}
