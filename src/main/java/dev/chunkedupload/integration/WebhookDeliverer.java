@@ -132,6 +132,10 @@ public class WebhookDeliverer implements SmartLifecycle {
 
 	private void poll() {
 		this.wakeQueued.set(false);
+		if (this.poller == null) {
+			// Stopping: claim nothing more.
+			return;
+		}
 		try {
 			int free = this.freeSenders.availablePermits();
 			if (free > 0) {
@@ -260,20 +264,21 @@ public class WebhookDeliverer implements SmartLifecycle {
 		if (poller == null) {
 			return;
 		}
-		poller.shutdownNow();
+		// No interrupts while a thread may be inside JDBC (H2 closes its database when a
+		// thread is interrupted in its I/O): attempts under way end within their timeouts
+		// and record their outcome; what is left is taken over once its claim lapses.
+		poller.shutdown();
 		senders.shutdown();
+		long bound = this.properties.connectTimeout().plus(this.properties.readTimeout()).toMillis();
 		try {
-			// Attempts under way end within their timeouts and record their outcome;
-			// what is left is taken over by any instance once its claim lapses.
-			if (!senders.awaitTermination(
-					this.properties.connectTimeout().plus(this.properties.readTimeout()).toMillis(),
-					TimeUnit.MILLISECONDS)) {
-				senders.shutdownNow();
+			if (!poller.awaitTermination(bound, TimeUnit.MILLISECONDS)
+					|| !senders.awaitTermination(bound, TimeUnit.MILLISECONDS)) {
+				logger.warn("Webhook deliveries still under way at shutdown; their claims lapse in {}",
+						this.properties.claimDuration());
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			senders.shutdownNow();
 		}
 	}
 
