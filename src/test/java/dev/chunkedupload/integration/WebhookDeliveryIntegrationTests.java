@@ -120,8 +120,8 @@ class WebhookDeliveryIntegrationTests {
 	@Test
 	void receiverWhenItFailsTwiceThenTheSameMessageIsRetriedUntilDelivered() {
 		AtomicInteger failures = new AtomicInteger();
-		all.answer((request) -> (request.body().contains("retry-me.bin") && failures.getAndIncrement() < 2)
-				? new Answer(500, "database down") : new Answer(200, "ok"));
+		all.answer((request) -> (request.body().contains("retry-me.bin") && request.body().contains("upload.created")
+				&& failures.getAndIncrement() < 2) ? new Answer(500, "database down") : new Answer(200, "ok"));
 		double retriedBefore = count("retried");
 		String id = upload(randomBytes(100, 2), "retry-me.bin");
 
@@ -158,6 +158,11 @@ class WebhookDeliveryIntegrationTests {
 		assertThat(listing.path("counts").path("failed").asLong()).isPositive();
 		assertThat(listing.path("deliveries").valueStream().map((d) -> d.path("status").asString()))
 			.containsOnly("failed");
+
+		Response page = this.root.get("/admin/webhooks");
+		assertThat(page.status()).isEqualTo(200);
+		assertThat(page.text()).contains("Webhook deliveries", "HTTP 503: maintenance until monday", id);
+		assertThat(this.alice.get("/admin/webhooks").status()).isEqualTo(403);
 
 		all.answer((request) -> new Answer(204, ""));
 		long deliveryId = failed.path("id").asLong();
