@@ -101,7 +101,7 @@ class ArchitectureTests {
 			.layer("adapters")
 			.definedBy("dev.chunkedupload.protocol..", "dev.chunkedupload.web..", "dev.chunkedupload.documents..",
 					"dev.chunkedupload.forms..", "dev.chunkedupload.security..", "dev.chunkedupload.problem..",
-					"dev.chunkedupload.multipart..")
+					"dev.chunkedupload.multipart..", "dev.chunkedupload.integration..")
 			.whereLayer("adapters")
 			.mayNotBeAccessedByAnyLayer()
 			.whereLayer("services")

@@ -107,7 +107,7 @@ public class UploadService {
 		if (details.contentType() != null || details.clientMetadata() != null || details.concatRole() != null) {
 			leased.describe(details);
 		}
-		ChunkedUpload upload = this.repository.save(leased);
+		ChunkedUpload upload = this.leases.insert(leased);
 		try (Lease held = this.leases.adopt(id, token)) {
 			return this.storage.append(upload, chunk, body, held, this.admissions.allowance(upload, chunk));
 		}
@@ -376,7 +376,7 @@ public class UploadService {
 	private void discardRefused(ChunkedUpload upload) {
 		try {
 			this.storage.discard(upload);
-			this.repository.deleteById(upload.getId());
+			this.leases.removeRefused(upload);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not remove refused upload {}", upload.getId(), ex);

@@ -11,6 +11,7 @@ import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
 import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.UploadEvent;
 import dev.chunkedupload.upload.model.UploadRepository;
 import dev.chunkedupload.upload.model.UploadStatus;
 import dev.chunkedupload.upload.write.StorageService;
@@ -102,7 +103,7 @@ public class UploadSweeper {
 			// next sweep finishes the job; the reverse order could leave bytes nobody
 			// owns.
 			this.storage.discard(upload);
-			this.leases.record(held, ChunkedUpload::expire);
+			this.leases.record(held, UploadEvent.Type.EXPIRED, ChunkedUpload::expire);
 			logger.info("Upload {} of {} expired at {}", uploadId, upload.getOwner(),
 					upload.getExpiresAt().orElse(now));
 			return true;

@@ -1,16 +1,13 @@
 package dev.chunkedupload.web;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.chunkedupload.upload.UploadService;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.UploadSnapshot;
 import dev.chunkedupload.upload.model.UploadStatus;
 
 import org.springframework.core.io.Resource;
@@ -47,21 +44,21 @@ class UploadsController {
 	}
 
 	@GetMapping
-	List<UploadView> list(Authentication authentication, @RequestParam(defaultValue = "false") boolean all,
+	List<UploadSnapshot> list(Authentication authentication, @RequestParam(defaultValue = "false") boolean all,
 			@RequestParam(name = "status", required = false) String statusName) {
 		UploadStatus status = (statusName != null) ? parseStatus(statusName) : null;
 		return this.uploads.list(caller(authentication), all)
 			.stream()
-			.map((upload) -> UploadView.of(upload, this.uploads.statusOf(upload)))
+			.map((upload) -> UploadSnapshot.of(upload, this.uploads.statusOf(upload)))
 			.filter((view) -> (status != null) ? view.status().equals(status.name().toLowerCase(Locale.ROOT))
 					: !view.status().equals("aborted"))
 			.toList();
 	}
 
 	@GetMapping("/{uploadId}")
-	UploadView get(@PathVariable String uploadId, Authentication authentication) {
+	UploadSnapshot get(@PathVariable String uploadId, Authentication authentication) {
 		ChunkedUpload upload = this.uploads.get(caller(authentication), uploadId);
-		return UploadView.of(upload, this.uploads.statusOf(upload));
+		return UploadSnapshot.of(upload, this.uploads.statusOf(upload));
 	}
 
 	@GetMapping("/{uploadId}/content")
@@ -129,23 +126,6 @@ class UploadsController {
 			.map(GrantedAuthority::getAuthority)
 			.anyMatch("ROLE_ADMIN"::equals);
 		return new Caller(authentication.getName(), admin);
-	}
-
-	@JsonInclude(JsonInclude.Include.ALWAYS)
-	record UploadView(@JsonProperty("upload_id") String uploadId, String owner, String protocol, String filename,
-			Long size, long offset, String status, String md5, Instant created,
-			@JsonProperty("last_activity") Instant lastActivity, Instant expires, Instant completed,
-			@JsonProperty("content_type") String contentType) {
-
-		static UploadView of(ChunkedUpload upload, UploadStatus status) {
-			return new UploadView(upload.getId(), upload.getOwner(),
-					upload.getProtocol().name().toLowerCase(Locale.ROOT), upload.getFilename(),
-					upload.getTotalLength().orElse(null), upload.getOffset(), status.name().toLowerCase(Locale.ROOT),
-					upload.getMd5().orElse(null), upload.getCreatedAt(), upload.getLastActivityAt(),
-					upload.getExpiresAt().orElse(null), upload.getCompletedAt().orElse(null),
-					upload.getContentType().orElse(null));
-		}
-
 	}
 
 }

@@ -19,6 +19,7 @@ import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadIncompleteException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
+import dev.chunkedupload.upload.error.UploadRefusedException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
@@ -26,6 +27,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
@@ -45,6 +47,7 @@ class ChunkedUploadExceptionHandler {
 
 	private static final ProblemTable problems = new ProblemTable()
 		.on(BadChunkRequestException.class, (ex) -> Problem.of(BAD_REQUEST, ex.getType(), ex.getMessage()))
+		.on(UploadRefusedException.class, FORBIDDEN, "upload-refused")
 		.on(UploadNotFoundException.class, NOT_FOUND, "upload-not-found")
 		.on(UploadExpiredException.class, GONE, "upload-expired")
 		.on(OffsetMismatchException.class, BAD_REQUEST, "offset-mismatch",
@@ -85,7 +88,7 @@ class ChunkedUploadExceptionHandler {
 			ChunkTooLargeException.class, MalformedMultipartException.class, UploadAlreadyCompleteException.class,
 			UploadIncompleteException.class, ChecksumMismatchException.class, UploadBusyException.class,
 			ChunkInterruptedException.class, InvalidUploadRequestException.class, QuotaExceededException.class,
-			StorageException.class })
+			UploadRefusedException.class, StorageException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex) {
 		return problems.answer(ex);
 	}

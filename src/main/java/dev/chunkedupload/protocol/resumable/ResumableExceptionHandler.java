@@ -18,6 +18,7 @@ import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
+import dev.chunkedupload.upload.error.UploadRefusedException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
@@ -25,6 +26,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
@@ -56,6 +58,7 @@ class ResumableExceptionHandler {
 				(problem, ex) -> problem.detail(ex.getMessage() + "; nothing of it was kept"))
 		.on(MalformedMultipartException.class, BAD_REQUEST, "malformed-multipart",
 				(problem, ex) -> problem.detail("The multipart body is malformed: " + ex.getMessage()))
+		.on(UploadRefusedException.class, FORBIDDEN, "upload-refused")
 		.on(UploadNotFoundException.class, NOT_FOUND, "upload-not-found")
 		.on(UploadExpiredException.class, NOT_FOUND, "upload-expired",
 				(problem, ex) -> problem.detail(ex.getMessage() + START_AGAIN))
@@ -86,7 +89,7 @@ class ResumableExceptionHandler {
 			LengthMismatchException.class, ChunkInterruptedException.class, MalformedMultipartException.class,
 			UploadNotFoundException.class, UploadExpiredException.class, UploadAlreadyCompleteException.class,
 			UploadTooLargeException.class, ChunkTooLargeException.class, UploadBusyException.class,
-			QuotaExceededException.class, StorageException.class })
+			QuotaExceededException.class, UploadRefusedException.class, StorageException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex, HttpServletRequest request) {
 		ResponseEntity<ProblemDetail> answer = problems.answer(ex);
 		if (ex instanceof QuotaExceededException

@@ -24,6 +24,7 @@ import dev.chunkedupload.upload.error.UploadException;
 import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
+import dev.chunkedupload.upload.error.UploadRefusedException;
 import dev.chunkedupload.upload.model.UploadProperties;
 
 import org.springframework.http.HttpHeaders;
@@ -32,6 +33,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
@@ -59,6 +61,7 @@ class RufhExceptionHandler {
 
 	private static final ProblemTable problems = new ProblemTable()
 		.on(RufhRequestException.class, (ex) -> Problem.of(ex.getStatus(), ex.getType(), ex.getMessage()))
+		.on(UploadRefusedException.class, FORBIDDEN, "upload-refused")
 		.on(UploadNotFoundException.class, NOT_FOUND, "upload-not-found")
 		.on(UploadExpiredException.class, GONE, "upload-expired")
 		.on(OffsetMismatchException.class, CONFLICT, Rufh.MISMATCHING_UPLOAD_OFFSET,

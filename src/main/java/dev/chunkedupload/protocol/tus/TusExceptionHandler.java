@@ -20,6 +20,7 @@ import dev.chunkedupload.upload.error.UploadException;
 import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
+import dev.chunkedupload.upload.error.UploadRefusedException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
@@ -27,6 +28,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
@@ -53,6 +55,7 @@ class TusExceptionHandler {
 
 	private static final ProblemTable problems = new ProblemTable()
 		.on(TusRequestException.class, TusExceptionHandler::refused)
+		.on(UploadRefusedException.class, FORBIDDEN, "upload-refused")
 		.on(UploadNotFoundException.class, NOT_FOUND, "upload-not-found")
 		.on(UploadExpiredException.class, GONE, "upload-expired")
 		.on(OffsetMismatchException.class, CONFLICT, "offset-mismatch",

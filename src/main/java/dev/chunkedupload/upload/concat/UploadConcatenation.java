@@ -132,7 +132,7 @@ public class UploadConcatenation {
 		upload.describe(new UploadDetails(details.filename(), details.contentType(), details.clientMetadata(),
 				ConcatRole.FINAL));
 		return this.transaction.execute((status) -> {
-			ChunkedUpload saved = this.repository.save(upload);
+			ChunkedUpload saved = this.leases.insert(upload);
 			for (int i = 0; i < partIds.size(); i++) {
 				this.parts.save(new UploadPart(id, i, partIds.get(i)));
 			}

@@ -13,9 +13,11 @@ import java.util.function.Predicate;
 import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.UploadEvent;
 import dev.chunkedupload.upload.model.UploadProperties;
 import dev.chunkedupload.upload.model.UploadRepository;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -27,6 +29,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * bytes flow; features with leases of their own (chunk claims, the hash lease) store them
  * in their tables and wrap them with {@link #hold}, so every kind renews and releases the
  * same way.
+ * <p>
+ * The changes that others hear of (created, completed, deleted, expired) are committed
+ * here, with their {@link UploadEvent} published inside the same transaction.
  */
 @Component
 public class Leases {
@@ -47,15 +52,18 @@ public class Leases {
 
 	private final TransactionTemplate transaction;
 
+	private final ApplicationEventPublisher events;
+
 	/**
 	 * The upload leases this instance holds, so a cancellation can stop their writers.
 	 */
 	private final Map<String, Lease> held = new ConcurrentHashMap<>();
 
 	Leases(UploadRepository repository, UploadLeaseStatements statements, Clock clock, UploadProperties properties,
-			TransactionTemplate transaction) {
+			TransactionTemplate transaction, ApplicationEventPublisher events) {
 		this.repository = repository;
 		this.statements = statements;
+		this.events = events;
 		this.clock = clock;
 		this.duration = properties.leaseDuration();
 		this.transaction = transaction;
@@ -174,6 +182,53 @@ public class Leases {
 		}
 		held.releasedWithRecord();
 		return saved;
+	}
+
+	/**
+	 * {@link #record(Lease, Consumer)} for a change that others hear of: the event is
+	 * published inside the transaction, after the change.
+	 * @param held the upload lease
+	 * @param type what the change is
+	 * @param change the state change
+	 * @return the saved upload
+	 * @throws UploadBusyException if the lease lapsed and another writer took it
+	 */
+	public ChunkedUpload record(Lease held, UploadEvent.Type type, Consumer<ChunkedUpload> change) {
+		return record(held, (current) -> {
+			change.accept(current);
+			this.events.publishEvent(UploadEvent.of(type, current, this.clock.instant()));
+		});
+	}
+
+	/**
+	 * Insert a new upload's row, and publish that it was created, in one transaction (the
+	 * caller's, if it has one, so its feature rows commit with it).
+	 * @param fresh the new upload
+	 * @return the saved upload
+	 */
+	public ChunkedUpload insert(ChunkedUpload fresh) {
+		return this.transaction.execute((status) -> {
+			ChunkedUpload saved = this.repository.saveAndFlush(fresh);
+			this.events.publishEvent(UploadEvent.of(UploadEvent.Type.CREATED, saved, this.clock.instant()));
+			return saved;
+		});
+	}
+
+	/**
+	 * Remove the row of an upload whose creation failed after it was inserted (its first
+	 * bytes were refused), and publish that it is gone, in one transaction.
+	 * @param upload the upload as inserted
+	 */
+	public void removeRefused(ChunkedUpload upload) {
+		this.transaction.executeWithoutResult((status) -> {
+			this.repository.findById(upload.getId()).ifPresent((current) -> {
+				Instant now = this.clock.instant();
+				this.repository.delete(current);
+				// Told as a deletion shows it: aborted.
+				current.abort(now);
+				this.events.publishEvent(UploadEvent.of(UploadEvent.Type.DELETED, current, now));
+			});
+		});
 	}
 
 	/**

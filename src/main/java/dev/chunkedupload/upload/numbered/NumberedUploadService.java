@@ -273,7 +273,7 @@ public class NumberedUploadService {
 				chunk.layout().totalSize(), storageKey, now, this.properties.expiration());
 		try {
 			ChunkedUpload upload = this.transaction.execute((status) -> {
-				ChunkedUpload saved = this.uploads.saveAndFlush(fresh);
+				ChunkedUpload saved = this.leases.insert(fresh);
 				this.records.insert(id, owner, key, chunk.layout());
 				return saved;
 			});

@@ -28,6 +28,7 @@ import dev.chunkedupload.upload.model.ByteAllowance;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.UploadDiscarded;
+import dev.chunkedupload.upload.model.UploadEvent;
 import dev.chunkedupload.upload.model.UploadProperties;
 import dev.chunkedupload.upload.model.UploadStatus;
 
@@ -185,7 +186,8 @@ public class StorageService {
 		String finalKey = this.properties.completeKey(upload.getCreatedAt(), upload.getId());
 		this.store.complete(upload.getStorageKey(), upload.getOffset(), finalKey);
 		Instant now = this.clock.instant();
-		ChunkedUpload completed = this.leases.record(held, (current) -> current.complete(finalKey, md5, now));
+		ChunkedUpload completed = this.leases.record(held, UploadEvent.Type.COMPLETED,
+				(current) -> current.complete(finalKey, md5, now));
 		logger.info("Upload {} of {} complete: {} bytes, md5 {}", upload.getId(), upload.getOwner(),
 				completed.getOffset(), md5);
 		return completed;
@@ -227,7 +229,7 @@ public class StorageService {
 	public ChunkedUpload abort(ChunkedUpload upload, Lease held) {
 		discard(upload);
 		Instant now = this.clock.instant();
-		return this.leases.record(held, (current) -> current.abort(now));
+		return this.leases.record(held, UploadEvent.Type.DELETED, (current) -> current.abort(now));
 	}
 
 	/**
