@@ -2,6 +2,7 @@ package dev.chunkedupload.testsupport;
 
 import dev.chunkedupload.storage.StorageProperties;
 import dev.chunkedupload.upload.model.UploadProperties;
+import dev.chunkedupload.upload.quota.QuotaProperties;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestComponent;
@@ -19,7 +20,7 @@ import org.springframework.context.annotation.FilterType;
 @TestConfiguration(proxyBeanMethods = false)
 @ComponentScan(basePackages = { "dev.chunkedupload.upload", "dev.chunkedupload.storage" },
 		excludeFilters = @Filter(type = FilterType.ANNOTATION, classes = TestComponent.class))
-@EnableConfigurationProperties({ UploadProperties.class, StorageProperties.class })
+@EnableConfigurationProperties({ UploadProperties.class, StorageProperties.class, QuotaProperties.class })
 public class CoreTestConfiguration {
 
 }

@@ -8,12 +8,23 @@ import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Uploads. The conditional updates of the write lease are plain JDBC, in the lease
  * package.
  */
 public interface UploadRepository extends JpaRepository<ChunkedUpload, String> {
+
+	/**
+	 * Without a transaction of its own (Spring Data's is read-only, yet a commit is one
+	 * more round trip on PostgreSQL): outside a transaction the select runs with the
+	 * pool's auto-commit; inside one it joins it.
+	 */
+	@Override
+	@Transactional(propagation = Propagation.SUPPORTS)
+	Optional<ChunkedUpload> findById(String id);
 
 	Optional<ChunkedUpload> findByIdAndOwner(String id, String owner);
 

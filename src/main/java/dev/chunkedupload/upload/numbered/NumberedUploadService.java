@@ -188,7 +188,7 @@ public class NumberedUploadService {
 			// duplicate: answer as for one, not with an error a client gives up on.
 			return receipt(reload(upload.getId()), true);
 		}
-		this.hasher.advance(upload.getId());
+		this.hasher.advance(upload.getId(), chunk.layout());
 		int stored = this.records.countStored(upload.getId());
 		if (stored == chunk.layout().totalChunks()) {
 			return new ChunkReceipt(this.hasher.completeWhenFull(upload.getId()), stored, chunk.layout().totalChunks(),

@@ -70,8 +70,9 @@ class PrefixHasher {
 	 * was busy is never left behind until the next chunk. A failure is only logged: the
 	 * chunk is stored, and completion finishes whatever the prefix misses.
 	 * @param uploadId the upload
+	 * @param layout its chunks, as its binding says (the caller knows them: no query)
 	 */
-	void advance(String uploadId) {
+	void advance(String uploadId, ChunkLayout layout) {
 		try {
 			for (int round = 0; round < 3; round++) {
 				Lease hashLease = tryHashLease(uploadId);
@@ -79,9 +80,9 @@ class PrefixHasher {
 					return;
 				}
 				try (hashLease) {
-					advanceHeld(uploadId, null, hashLease::renewIfDue);
+					advanceHeld(uploadId, layout, null, hashLease::renewIfDue);
 				}
-				if (!nextChunkStored(uploadId)) {
+				if (!nextChunkStored(uploadId, layout)) {
 					return;
 				}
 			}
@@ -128,7 +129,7 @@ class PrefixHasher {
 				return upload;
 			}
 			try (Lease hashLease = takeHashLease(uploadId, held)) {
-				advanceHeld(uploadId, held.token(), () -> {
+				advanceHeld(uploadId, layout, held.token(), () -> {
 					hashLease.renewIfDue();
 					held.renewIfDue();
 				});
@@ -181,22 +182,25 @@ class PrefixHasher {
 		return this.leases.hold(uploadId, token, this.records.hashLeaseRow(uploadId));
 	}
 
-	private boolean nextChunkStored(String uploadId) {
+	private boolean nextChunkStored(String uploadId, ChunkLayout layout) {
 		ChunkedUpload upload = this.uploads.findById(uploadId).orElse(null);
 		if (upload == null || upload.getStatus() != UploadStatus.UPLOADING
 				|| upload.getOffset() == upload.getTotalLength().orElse(0L)) {
 			return false;
 		}
-		return this.records.isStored(uploadId, layout(upload).chunkAt(upload.getOffset()));
+		return this.records.isStored(uploadId, layout.chunkAt(upload.getOffset()));
 	}
 
 	/**
 	 * Hash stored chunks from the recorded prefix on, in order, while they are
-	 * contiguous, and record each step. The caller holds the hash lease.
+	 * contiguous, and record each step. The caller holds the hash lease. Another batch is
+	 * looked for only after a full one: a shorter batch ended at a gap or at the last
+	 * stored chunk, and chunks stored since are found by {@link #advance}'s look after
+	 * the lease is released.
 	 * @param uploadLease the upload lease the caller also holds, or {@code null}
 	 * @param renew called between buffers, to keep the caller's leases alive
 	 */
-	private void advanceHeld(String uploadId, String uploadLease, Runnable renew) {
+	private void advanceHeld(String uploadId, ChunkLayout layout, String uploadLease, Runnable renew) {
 		while (true) {
 			ChunkedUpload upload = this.uploads.findById(uploadId).orElse(null);
 			if (upload == null || upload.getStatus() != UploadStatus.UPLOADING) {
@@ -206,7 +210,6 @@ class PrefixHasher {
 			if (offset >= upload.getTotalLength().orElseThrow()) {
 				return;
 			}
-			ChunkLayout layout = layout(upload);
 			int next = layout.chunkAt(offset);
 			List<Integer> contiguous = contiguousFrom(uploadId, next);
 			if (contiguous.isEmpty()) {
@@ -216,7 +219,8 @@ class PrefixHasher {
 			byte[] state = this.pieces.hashStored(upload, offset, end, contiguous, renew);
 			Instant now = this.clock.instant();
 			if (!this.leases.change(uploadId,
-					(current) -> current.advanceHashedPrefix(offset, end, state, uploadLease, now))) {
+					(current) -> current.advanceHashedPrefix(offset, end, state, uploadLease, now))
+					|| contiguous.size() < PREFIX_BATCH) {
 				return;
 			}
 		}
