@@ -1005,7 +1005,7 @@ class TusIntegrationTests {
 		return this.alice.request(path).header("Tus-Resumable", "1.0.0");
 	}
 
-	private Response post(String... headers) {
+	Response post(String... headers) {
 		HttpRequest.Builder request = tus("/api/tus").POST(BodyPublishers.noBody());
 		for (int i = 0; i < headers.length; i += 2) {
 			request.header(headers[i], headers[i + 1]);
@@ -1019,7 +1019,7 @@ class TusIntegrationTests {
 		return pathOf(response);
 	}
 
-	private Response patch(String path, long offset, byte[] bytes, String... headers) {
+	Response patch(String path, long offset, byte[] bytes, String... headers) {
 		HttpRequest.Builder request = tus(path).header("Content-Type", OCTETS)
 			.header("Upload-Offset", String.valueOf(offset))
 			.method("PATCH", BodyPublishers.ofByteArray(bytes));
@@ -1029,7 +1029,7 @@ class TusIntegrationTests {
 		return this.alice.send(request);
 	}
 
-	private Response head(String path) {
+	Response head(String path) {
 		return this.alice.send(tus(path).method("HEAD", BodyPublishers.noBody()));
 	}
 
@@ -1054,7 +1054,7 @@ class TusIntegrationTests {
 		assertThat(this.stored.unfinishedLength(idOf(path))).isEqualTo(offset);
 	}
 
-	private void assertContent(String id, byte[] file) {
+	void assertContent(String id, byte[] file) {
 		Response content = this.alice.get("/api/uploads/" + id + "/content");
 		assertThat(content.status()).as(content.text()).isEqualTo(200);
 		assertThat(content.bytes()).isEqualTo(file);
@@ -1065,12 +1065,12 @@ class TusIntegrationTests {
 		return this.jdbc.queryForObject("select count(*) from upload where status <> 'ABORTED'", Integer.class);
 	}
 
-	private static String pathOf(Response created) {
+	static String pathOf(Response created) {
 		assertThat(created.status()).as(created.text()).isEqualTo(201);
 		return URI.create(created.header("Location")).getPath();
 	}
 
-	private static String idOf(Response created) {
+	static String idOf(Response created) {
 		return idOf(pathOf(created));
 	}
 
@@ -1091,7 +1091,7 @@ class TusIntegrationTests {
 		return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
 	}
 
-	private static byte[] slice(byte[] bytes, int from, int to) {
+	static byte[] slice(byte[] bytes, int from, int to) {
 		return Arrays.copyOfRange(bytes, from, to);
 	}
 
