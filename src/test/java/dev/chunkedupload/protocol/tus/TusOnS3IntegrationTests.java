@@ -1,7 +1,9 @@
 package dev.chunkedupload.protocol.tus;
 
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -45,11 +47,13 @@ class TusOnS3IntegrationTests extends TusIntegrationTests {
 		int[] sizes = { 5 * MIB + 1000, 300_000 };
 		byte[] file = randomBytes(sizes[0] + sizes[1], 71);
 		StringBuilder concat = new StringBuilder("final;");
+		List<String> partials = new ArrayList<>();
 		int at = 0;
 		for (int size : sizes) {
 			String path = pathOf(post("Upload-Concat", "partial", "Upload-Length", String.valueOf(size)));
 			assertThat(patch(path, 0, slice(file, at, at + size)).status()).isEqualTo(204);
 			concat.append(path).append(' ');
+			partials.add(path.substring(path.lastIndexOf('/') + 1));
 			at += size;
 		}
 		Response created = post("Upload-Concat", concat.toString().trim());
@@ -65,7 +69,10 @@ class TusOnS3IntegrationTests extends TusIntegrationTests {
 			.headObject((request) -> request.bucket(properties.s3().bucket()).key(properties.s3().prefix() + key))
 			.eTag();
 		assertThat(etag).isEqualTo(multipartEtag(file, sizes));
-		assertThat(this.stored.everything()).as("partials deleted, nothing staged").containsExactly(key);
+		assertThat(this.stored.of(id)).as("nothing staged").containsExactly(key);
+		for (String partial : partials) {
+			assertThat(this.stored.of(partial)).as("partial deleted").isEmpty();
+		}
 	}
 
 	/** S3's ETag of a multipart object: the MD5 of its parts' MD5s, and their count. */
