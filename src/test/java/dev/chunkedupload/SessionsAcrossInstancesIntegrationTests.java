@@ -137,6 +137,21 @@ class SessionsAcrossInstancesIntegrationTests {
 			assertThat(loginAgain.statusCode()).isEqualTo(200);
 			assertThat(loginAgain.body()).doesNotContain("<meta name=\"user\"");
 			assertThat(browser.get(firstUrl + "/api/uploads").statusCode()).isEqualTo(401);
+			// A page sends a browser, now anonymous, to the login page on either
+			// instance.
+			// A client that does not say it accepts HTML (the Java client here sends no
+			// Accept at all) is answered as a script, 401 with a problem, on a single
+			// instance as well: that was the 401 once seen after a logout.
+			for (String url : new String[] { firstUrl, secondUrl }) {
+				HttpResponse<String> home = browser.getPage(url + "/");
+				assertThat(home.statusCode()).as(home.body()).isEqualTo(302);
+				assertThat(home.headers().firstValue("Location"))
+					.hasValueSatisfying((to) -> assertThat(to).endsWith("/login"));
+				HttpResponse<String> bare = browser.get(url + "/");
+				assertThat(bare.statusCode()).as(bare.body()).isEqualTo(401);
+				assertThat(bare.headers().firstValue("Content-Type"))
+					.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+			}
 		}
 	}
 
@@ -182,6 +197,13 @@ class SessionsAcrossInstancesIntegrationTests {
 
 		HttpResponse<String> get(String url) throws Exception {
 			return send(HttpRequest.newBuilder(URI.create(url)).GET());
+		}
+
+		/** A page as a browser asks for it: it accepts HTML. */
+		HttpResponse<String> getPage(String url) throws Exception {
+			return send(HttpRequest.newBuilder(URI.create(url))
+				.header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+				.GET());
 		}
 
 		/**

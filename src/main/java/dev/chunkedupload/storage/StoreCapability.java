@@ -29,6 +29,17 @@ public enum StoreCapability {
 	CONCATENATE,
 
 	/**
+	 * {@link UploadStore#concatenate} runs on the store's own servers (S3's
+	 * UploadPartCopy): the bytes never travel between the instance and the store. That is
+	 * cheaper than the core's own pass even where the core must read every byte anyway,
+	 * for the MD5 of a tus concatenation, because it then only reads. A file system's
+	 * copy_file_range has no such server: it reads and writes the same local disk that
+	 * the core's single read-and-write pass would, plus the read for the MD5, so the
+	 * file-system store does not declare this and assembles in one pass.
+	 */
+	SERVER_SIDE_COPY,
+
+	/**
 	 * {@link UploadStore#move}: give a completed object another key atomically (a
 	 * rename). Without it, the core copies the object and deletes the original.
 	 */

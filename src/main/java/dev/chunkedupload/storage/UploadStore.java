@@ -108,15 +108,31 @@ public interface UploadStore {
 
 	/**
 	 * {@link StoreCapability#CONCATENATE}: append completed objects, in order, to an
-	 * unfinished upload inside the store, and make them durable.
+	 * unfinished upload inside the store, and make them durable (and recorded, for a
+	 * store with records: nothing is left for {@link PieceWriter#record()}).
 	 * @param key the upload's key
 	 * @param offset its acknowledged length, where the first object goes (bytes past it
 	 * are discarded first)
 	 * @param sources the keys of completed objects
 	 * @return the upload's length after them
 	 * @throws StoredObjectNotFoundException if a source is missing
+	 * @throws UnsupportedOperationException if the store cannot join objects of these
+	 * sizes at this offset ({@link #canConcatenate})
 	 */
 	long concatenate(String key, long offset, List<String> sources);
+
+	/**
+	 * Whether {@link #concatenate} joins completed objects of these sizes at this offset.
+	 * A store may declare {@link StoreCapability#CONCATENATE} for some sizes only (S3
+	 * copies parts of at least 5 MiB but the last); the core asks before it concatenates
+	 * and streams the bytes itself otherwise.
+	 * @param offset where the first object would go
+	 * @param sizes the sizes of the objects, in order
+	 * @return {@code true} if {@link #concatenate} takes them
+	 */
+	default boolean canConcatenate(long offset, List<Long> sizes) {
+		return can(StoreCapability.CONCATENATE);
+	}
 
 	/**
 	 * Complete an upload: its first {@code length} bytes become the object at

@@ -85,6 +85,14 @@ class SecurityIntegrationTests {
 	}
 
 	@Test
+	void pageWhenAnonymousClientDoesNotAcceptHtmlThen401ProblemLikeTheApi() throws Exception {
+		this.mvc.perform(get("/"))
+			.andExpect(status().isUnauthorized())
+			.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+		this.mvc.perform(get("/").accept(MediaType.APPLICATION_JSON)).andExpect(status().isUnauthorized());
+	}
+
+	@Test
 	void actuatorWhenHealthThenPublicAndOtherEndpointsAdminOnly() throws Exception {
 		this.mvc.perform(get("/actuator/health")).andExpect(status().isOk());
 		this.mvc.perform(get("/actuator/info").with(httpBasic("alice", HttpTestClient.PASSWORD)))

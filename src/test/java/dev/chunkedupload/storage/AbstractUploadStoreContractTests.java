@@ -3,6 +3,7 @@ package dev.chunkedupload.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -253,7 +254,7 @@ public abstract class AbstractUploadStoreContractTests {
 		append("b.part", 0, "world");
 		this.store.complete("b.part", 5, "done/b");
 		append("u.part", 0, ">> GARBAGE");
-		if (!this.store.can(StoreCapability.CONCATENATE)) {
+		if (!this.store.canConcatenate(3, List.of(6L, 5L, 6L))) {
 			assertThatExceptionOfType(UnsupportedOperationException.class)
 				.isThrownBy(() -> this.store.concatenate("u.part", 3, List.of("done/a", "done/b")));
 			return;
@@ -263,6 +264,49 @@ public abstract class AbstractUploadStoreContractTests {
 		assertThat(read("done/u", 0)).isEqualTo(">> hello worldhello ");
 		assertThatExceptionOfType(StoredObjectNotFoundException.class)
 			.isThrownBy(() -> this.store.concatenate("done/u", 0, List.of("missing")));
+	}
+
+	@Test
+	void concatenateWhenObjectsOfSeveralMebibytesThenJoinedFromTheStartReplacingWhatWasThere() throws IOException {
+		byte[] a = random(5 * 1024 * 1024 + 3, 1);
+		byte[] b = random(5 * 1024 * 1024 + 11, 2);
+		byte[] c = random(1000, 3);
+		complete("done/a", a);
+		complete("done/b", b);
+		complete("done/c", c);
+		append("u.part", 0, "GARBAGE");
+		List<Long> sizes = List.of((long) a.length, (long) b.length, (long) c.length);
+		if (!this.store.canConcatenate(0, sizes)) {
+			assertThat(this.store.can(StoreCapability.CONCATENATE)).isFalse();
+			assertThatExceptionOfType(UnsupportedOperationException.class)
+				.isThrownBy(() -> this.store.concatenate("u.part", 0, List.of("done/a", "done/b", "done/c")));
+			return;
+		}
+		long length = a.length + b.length + c.length;
+		assertThat(this.store.concatenate("u.part", 0, List.of("done/a", "done/b", "done/c"))).isEqualTo(length);
+		assertThat(this.store.can(StoreCapability.CONCATENATE)).isTrue();
+		// Durable and recorded when concatenate returns: another instance completes it.
+		close(this.store);
+		this.store = reopenStore();
+		this.store.complete("u.part", length, "done/u");
+		try (InputStream in = this.store.open("done/u").openStream(0)) {
+			byte[] joined = in.readAllBytes();
+			assertThat(joined).hasSize((int) length);
+			assertThat(Arrays.copyOfRange(joined, 0, a.length)).isEqualTo(a);
+			assertThat(Arrays.copyOfRange(joined, a.length, a.length + b.length)).isEqualTo(b);
+			assertThat(Arrays.copyOfRange(joined, a.length + b.length, (int) length)).isEqualTo(c);
+		}
+		assertThat(this.store.size("done/a")).as("sources stay").isEqualTo(a.length);
+	}
+
+	@Test
+	void serverSideCopyWhenDeclaredThenConcatenateIsToo() {
+		if (this.store.can(StoreCapability.SERVER_SIDE_COPY)) {
+			assertThat(this.store.can(StoreCapability.CONCATENATE)).isTrue();
+		}
+		else {
+			assertThat(this.store.capabilities()).doesNotContain(StoreCapability.SERVER_SIDE_COPY);
+		}
 	}
 
 	@Test
@@ -290,6 +334,21 @@ public abstract class AbstractUploadStoreContractTests {
 			writer.record();
 			assertThat(writer.position()).isEqualTo(offset + data.length);
 		}
+	}
+
+	private void complete(String key, byte[] data) {
+		try (PieceWriter writer = this.store.append(key + ".part", 0)) {
+			writer.write(data, 0, data.length);
+			writer.sync();
+			writer.record();
+		}
+		this.store.complete(key + ".part", data.length, key);
+	}
+
+	private static byte[] random(int length, long seed) {
+		byte[] bytes = new byte[length];
+		new Random(seed).nextBytes(bytes);
+		return bytes;
 	}
 
 	private void writeAt(String key, long position, String text) {

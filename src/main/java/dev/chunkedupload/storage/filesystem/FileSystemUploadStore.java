@@ -45,7 +45,12 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(FileSystemUploadStore.class);
 
-	private static final Set<StoreCapability> CAPABILITIES = EnumSet.allOf(StoreCapability.class);
+	/**
+	 * Not {@link StoreCapability#SERVER_SIDE_COPY}: copy_file_range reads and writes the
+	 * same local disk as the core's own pass, so concatenation keeps that one pass.
+	 */
+	private static final Set<StoreCapability> CAPABILITIES = EnumSet.of(StoreCapability.WRITE_AT,
+			StoreCapability.READ_UNFINISHED, StoreCapability.CONCATENATE, StoreCapability.MOVE);
 
 	private final Path root;
 

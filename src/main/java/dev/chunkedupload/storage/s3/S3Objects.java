@@ -63,6 +63,22 @@ final class S3Objects {
 					.eTag());
 	}
 
+	/** Copy a range of a completed object into a part; returns the part's ETag. */
+	String uploadPartCopy(String source, long first, long length, String key, String multipartId, int number) {
+		return call("copy " + source + " into part " + number + " of " + key,
+				() -> this.client
+					.uploadPartCopy((request) -> request.sourceBucket(this.bucket)
+						.sourceKey(this.prefix + source)
+						.destinationBucket(this.bucket)
+						.destinationKey(this.prefix + key)
+						.uploadId(multipartId)
+						.partNumber(number)
+						.copySourceRange("bytes=" + first + "-" + (first + length - 1)))
+					.copyPartResult()
+					.eTag(),
+				source);
+	}
+
 	void completeMultipart(String key, String multipartId, List<CompletedPart> parts) {
 		call("complete the multipart upload of " + key,
 				() -> this.client.completeMultipartUpload((request) -> request.bucket(this.bucket)

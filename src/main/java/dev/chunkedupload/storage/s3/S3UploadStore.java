@@ -36,8 +36,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * is {@code CompleteMultipartUpload} to the final key (the tail uploaded as the last
  * part), with no copy.
  * <p>
- * It has none of the optional capabilities: S3 cannot write in place, read an unfinished
- * multipart upload or rename, and the core takes its ways around them.
+ * S3 cannot write in place, read an unfinished multipart upload or rename, and the core
+ * takes its ways around them. It concatenates completed objects on S3's side
+ * ({@code UploadPartCopy}, {@link S3PartCopies}) where their sizes allow.
  */
 public class S3UploadStore implements UploadStore {
 
@@ -102,7 +103,7 @@ public class S3UploadStore implements UploadStore {
 
 	@Override
 	public Set<StoreCapability> capabilities() {
-		return EnumSet.noneOf(StoreCapability.class);
+		return EnumSet.of(StoreCapability.CONCATENATE, StoreCapability.SERVER_SIDE_COPY);
 	}
 
 	/**
@@ -154,9 +155,28 @@ public class S3UploadStore implements UploadStore {
 		throw unsupported(StoreCapability.READ_UNFINISHED);
 	}
 
+	/**
+	 * Objects of at least S3's minimum part size (but the last) become parts of the
+	 * upload by {@code UploadPartCopy}, from the start of an upload only.
+	 */
+	@Override
+	public boolean canConcatenate(long offset, List<Long> sizes) {
+		return S3PartCopies.fit(offset, sizes);
+	}
+
+	/**
+	 * Join completed objects into the upload by server-side copies, its parts recorded
+	 * before this returns; whatever the upload held is dropped (the offset must be 0).
+	 */
 	@Override
 	public long concatenate(String key, long offset, List<String> sources) {
-		throw unsupported(StoreCapability.CONCATENATE);
+		if (offset != 0) {
+			throw new UnsupportedOperationException("The S3 store copies objects into an empty upload only");
+		}
+		Session session = this.sessions.find(key)
+			.map(this::restart)
+			.orElseGet(() -> this.sessions.begin(key, this.partSize, this.clock.instant()));
+		return new S3PartCopies(this.objects, this.sessions).copy(session, sources);
 	}
 
 	@Override

@@ -1,5 +1,8 @@
 package dev.chunkedupload.upload.numbered;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.chunkedupload.upload.error.InvalidUploadRequestException;
 import dev.chunkedupload.upload.error.LengthMismatchException;
 
@@ -61,6 +64,18 @@ public record ChunkLayout(long totalSize, long chunkSize, int totalChunks) {
 	public long length(int number) {
 		return (number < this.totalChunks) ? this.chunkSize
 				: lastLength(this.totalSize, this.chunkSize, this.totalChunks);
+	}
+
+	/**
+	 * The length of every chunk, in order.
+	 * @return the lengths
+	 */
+	public List<Long> lengths() {
+		List<Long> lengths = new ArrayList<>(this.totalChunks);
+		for (int number = 1; number <= this.totalChunks; number++) {
+			lengths.add(length(number));
+		}
+		return lengths;
 	}
 
 	/**

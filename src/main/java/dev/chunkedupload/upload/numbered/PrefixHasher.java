@@ -141,7 +141,7 @@ class PrefixHasher {
 						+ upload.getOffset() + " of " + total + " bytes");
 			}
 			String partialKey = upload.getStorageKey();
-			this.pieces.joinPieces(upload, layout.totalChunks(), held::renewIfDue);
+			this.pieces.joinPieces(upload, layout.lengths(), held::renewIfDue);
 			ChunkedUpload completed = this.storage.complete(upload, held, null);
 			try {
 				this.records.deleteChunks(uploadId);

@@ -121,20 +121,20 @@ public class NumberedPieces {
 	 * Join an upload's numbered chunks, stored as objects of their own, into its bytes,
 	 * ready for {@link #complete}. Does nothing when they were written in place.
 	 * @param upload the upload, under the caller's lease
-	 * @param totalChunks how many chunks it has
+	 * @param lengths the length of each chunk, in order
 	 * @param heartbeat renews the caller's lease
 	 */
-	public void joinPieces(ChunkedUpload upload, int totalChunks, Runnable heartbeat) {
+	public void joinPieces(ChunkedUpload upload, List<Long> lengths, Runnable heartbeat) {
 		if (writesInPlace()) {
 			return;
 		}
 		String key = upload.getStorageKey();
 		List<String> pieces = new ArrayList<>();
-		for (int number = 1; number <= totalChunks; number++) {
+		for (int number = 1; number <= lengths.size(); number++) {
 			pieces.add(pieceKey(key, number));
 		}
 		long total = upload.getTotalLength().orElseThrow();
-		if (this.store.can(StoreCapability.CONCATENATE)) {
+		if (this.store.canConcatenate(0, lengths)) {
 			this.store.concatenate(key, 0, pieces);
 			return;
 		}

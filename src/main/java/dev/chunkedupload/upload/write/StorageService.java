@@ -65,9 +65,12 @@ public class StorageService {
 
 	private final ApplicationEventPublisher events;
 
+	private final StoreCopies copies;
+
 	StorageService(UploadStore store, WritePipeline pipeline, Leases leases, UploadProperties properties, Clock clock,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, StoreCopies copies) {
 		this.events = events;
+		this.copies = copies;
 		this.store = store;
 		this.pipeline = pipeline;
 		this.leases = leases;
@@ -135,7 +138,10 @@ public class StorageService {
 
 	/**
 	 * Write completed uploads one after another into a new upload's bytes, from its
-	 * start, hashing them in the same pass.
+	 * start, hashing them. Where the store copies on its own side and the parts' sizes
+	 * allow ({@link StoreCapability#SERVER_SIDE_COPY}, S3's UploadPartCopy), it copies
+	 * them while this reads each part once for the MD5; otherwise each part is read once
+	 * and written once, hashed in the same pass.
 	 * @param upload the new upload, under the caller's lease
 	 * @param parts the completed uploads, in order
 	 * @param heartbeat renews the caller's leases
@@ -144,6 +150,10 @@ public class StorageService {
 	public byte[] assemble(ChunkedUpload upload, List<ChunkedUpload> parts, Runnable heartbeat) {
 		String key = upload.getStorageKey();
 		long total = parts.stream().mapToLong(ChunkedUpload::getOffset).sum();
+		List<Long> sizes = parts.stream().map(ChunkedUpload::getOffset).toList();
+		if (this.store.can(StoreCapability.SERVER_SIDE_COPY) && this.store.canConcatenate(0, sizes)) {
+			return this.copies.assemble(key, parts, total, heartbeat);
+		}
 		try (PieceWriter writer = this.store.append(key, 0);
 				InputStream in = StoredStreams.sequence(parts, this::partStream)) {
 			Transferred moved = this.pipeline.transfer(in, writer, RunningMd5.restore(null),

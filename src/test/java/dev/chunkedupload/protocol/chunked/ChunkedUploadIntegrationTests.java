@@ -1,10 +1,6 @@
 package dev.chunkedupload.protocol.chunked;
 
-import java.io.IOException;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +20,7 @@ import dev.chunkedupload.testsupport.MutableClock;
 import dev.chunkedupload.testsupport.RawHttp;
 import dev.chunkedupload.testsupport.SameChunkRace;
 import dev.chunkedupload.testsupport.ServerTestSupport;
+import dev.chunkedupload.testsupport.StoredUploads;
 import dev.chunkedupload.testsupport.TestClockConfiguration;
 import dev.chunkedupload.upload.UploadSweeper;
 
@@ -31,6 +28,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -50,11 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Import(TestClockConfiguration.class)
 class ChunkedUploadIntegrationTests {
 
-	static Path dataDir;
-
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		dataDir = ServerTestSupport.register(registry);
+		ServerTestSupport.register(registry);
 	}
 
 	@LocalServerPort
@@ -69,11 +65,17 @@ class ChunkedUploadIntegrationTests {
 	@Autowired
 	JdbcTemplate jdbc;
 
+	@Autowired
+	ApplicationContext context;
+
 	HttpTestClient alice;
+
+	StoredUploads stored;
 
 	@BeforeEach
 	void client() {
 		this.alice = new HttpTestClient(this.port, "alice");
+		this.stored = StoredUploads.of(this.context);
 	}
 
 	@Test
@@ -130,8 +132,7 @@ class ChunkedUploadIntegrationTests {
 		assertThat(view.json().get("status").asString()).isEqualTo("complete");
 		assertThat(view.json().get("protocol").asString()).isEqualTo("chunked");
 		assertThat(view.json().get("md5").asString()).isEqualTo(md5(file));
-		assertThat(ServerTestSupport.storedFiles(dataDir)).noneMatch((path) -> path.toString().endsWith(id + ".part"))
-			.anyMatch((path) -> path.getFileName().toString().equals(id));
+		assertThat(this.stored.isCompleted(id)).as("%s", this.stored.of(id)).isTrue();
 	}
 
 	@Test
@@ -180,7 +181,7 @@ class ChunkedUploadIntegrationTests {
 		}
 		SameChunkRace.awaitLease(this.jdbc, id, false);
 		assertThat(this.alice.get("/api/chunked-upload/" + id).json().get("offset").asLong()).isEqualTo(500_000);
-		assertThat(partFile(id)).hasSize(500_000);
+		assertThat(this.stored.unfinishedLength(id)).isEqualTo(500_000);
 		Response resumed = this.alice.rawChunk(id, "bytes 500000-999999/1500000", slice(file, 500_000, 1_000_000),
 				null);
 		assertThat(resumed.status()).isEqualTo(200);
@@ -191,12 +192,10 @@ class ChunkedUploadIntegrationTests {
 	}
 
 	@Test
-	void chunkWhenPartFileLongerThanRecordedOffsetThenCutBackBeforeWriting() throws IOException {
+	void chunkWhenPartFileLongerThanRecordedOffsetThenCutBackBeforeWriting() {
 		byte[] file = randomBytes(2000, 6);
 		String id = start(slice(file, 0, 1000), "bytes 0-999/2000");
-		Path part = partFile(id);
-		Files.write(part, randomBytes(777, 99), StandardOpenOption.APPEND);
-		assertThat(Files.size(part)).isEqualTo(1777);
+		this.stored.leaveLeftovers(id, randomBytes(777, 99));
 		assertThat(this.alice.get("/api/chunked-upload/" + id).json().get("offset").asLong()).isEqualTo(1000);
 		assertThat(this.alice.rawChunk(id, "bytes 1000-1999/2000", slice(file, 1000, 2000), null).status())
 			.isEqualTo(200);
@@ -205,10 +204,10 @@ class ChunkedUploadIntegrationTests {
 	}
 
 	@Test
-	void completeWhenPartFileLongerThanRecordedOffsetThenStoredFileHasOnlyAcknowledgedBytes() throws IOException {
+	void completeWhenPartFileLongerThanRecordedOffsetThenStoredFileHasOnlyAcknowledgedBytes() {
 		byte[] file = randomBytes(1000, 7);
 		String id = start(file);
-		Files.write(partFile(id), randomBytes(10, 98), StandardOpenOption.APPEND);
+		this.stored.leaveLeftovers(id, randomBytes(10, 98));
 		assertThat(this.alice.complete(id, md5(file)).status()).isEqualTo(200);
 		assertThat(this.alice.get("/api/uploads/" + id + "/content").bytes()).isEqualTo(file);
 	}
@@ -237,11 +236,11 @@ class ChunkedUploadIntegrationTests {
 		assertThat(this.alice.get("/api/chunked-upload/" + idle).json().get("status").asString()).isEqualTo("expired");
 		assertThat(this.alice.get("/api/uploads/" + idle).json().get("status").asString()).isEqualTo("expired");
 		assertThat(this.alice.get("/api/uploads?status=expired").json().findValuesAsString("upload_id")).contains(idle);
-		Path idlePart = partFile(idle);
+		assertThat(this.stored.of(idle)).isNotEmpty();
 
 		this.sweeper.expireIdleUploads(10);
 
-		assertThat(idlePart).doesNotExist();
+		assertThat(this.stored.of(idle)).isEmpty();
 		assertThat(this.alice.get("/api/uploads/" + idle).json().get("status").asString()).isEqualTo("expired");
 		assertThat(this.alice.get("/api/uploads/" + done + "/content").bytes()).isEqualTo(file);
 		assertThat(this.alice.get("/api/uploads/" + active).json().get("status").asString()).isEqualTo("uploading");
@@ -284,9 +283,9 @@ class ChunkedUploadIntegrationTests {
 	@Test
 	void deleteWhenUploadingThenAbortedAndBytesGone() {
 		String id = start(randomBytes(500, 11), "bytes 0-499/1000");
-		Path part = partFile(id);
+		assertThat(this.stored.of(id)).isNotEmpty();
 		assertThat(this.alice.delete("/api/chunked-upload/" + id).status()).isEqualTo(204);
-		assertThat(part).doesNotExist();
+		assertThat(this.stored.of(id)).isEmpty();
 		assertThat(this.alice.get("/api/chunked-upload/" + id).status()).isEqualTo(404);
 		assertThat(this.alice.rawChunk(id, "bytes 500-999/1000", new byte[500], null).status()).isEqualTo(404);
 		assertThat(this.alice.get("/api/uploads/" + id).json().get("status").asString()).isEqualTo("aborted");
@@ -299,7 +298,7 @@ class ChunkedUploadIntegrationTests {
 		this.alice.complete(id, md5(file));
 		assertThat(this.alice.delete("/api/uploads/" + id).status()).isEqualTo(204);
 		assertThat(this.alice.get("/api/uploads/" + id + "/content").status()).isEqualTo(404);
-		assertThat(ServerTestSupport.storedFiles(dataDir)).noneMatch((path) -> path.toString().contains(id));
+		assertThat(this.stored.of(id)).isEmpty();
 	}
 
 	static Stream<Arguments> badContentRanges() {
@@ -314,7 +313,7 @@ class ChunkedUploadIntegrationTests {
 	@MethodSource("badContentRanges")
 	void chunkWhenContentRangeMalformedThen400AndNothingChanged(String contentRange) {
 		String id = start(randomBytes(500, 13), "bytes 0-499/1000");
-		int filesBefore = ServerTestSupport.storedFiles(dataDir).size();
+		int filesBefore = this.stored.everything().size();
 		Response response = this.alice.rawChunk(id, contentRange, new byte[500], null);
 		assertThat(response.status()).isEqualTo(400);
 		assertThat(response.contentType()).isEqualTo("application/problem+json");
@@ -340,7 +339,7 @@ class ChunkedUploadIntegrationTests {
 	void chunkWhenFieldsContradictThenRefusedAndNothingChanged(String problem, String contentRange, int length,
 			int status, String type) {
 		String id = start(randomBytes(500, 14), "bytes 0-499/1000");
-		int filesBefore = ServerTestSupport.storedFiles(dataDir).size();
+		int filesBefore = this.stored.everything().size();
 		Response response = this.alice.rawChunk(id, contentRange, new byte[length], null);
 		assertThat(response.status()).as(problem).isEqualTo(status);
 		assertThat(response.contentType()).isEqualTo("application/problem+json");
@@ -356,7 +355,7 @@ class ChunkedUploadIntegrationTests {
 		String id = start(randomBytes(500, 15), "bytes 0-499/1000");
 		Response response = this.alice.rawChunk(id, null, new byte[600], null);
 		assertThat(response.status()).isEqualTo(400);
-		assertUnchanged(id, 500, ServerTestSupport.storedFiles(dataDir).size());
+		assertUnchanged(id, 500, this.stored.everything().size());
 	}
 
 	@Test
@@ -388,21 +387,21 @@ class ChunkedUploadIntegrationTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "bytes 0-99/20000000", "bytes 100-199/1000" })
 	void firstChunkWhenRefusedThenNoRowAndNoFileLeft(String contentRange) {
-		int filesBefore = ServerTestSupport.storedFiles(dataDir).size();
+		int filesBefore = this.stored.everything().size();
 		int uploadsBefore = uploadingCount();
 		Response response = this.alice.multipartChunk(null, contentRange, new byte[100], "x.bin");
 		assertThat(response.status()).isEqualTo(400);
-		assertThat(ServerTestSupport.storedFiles(dataDir)).hasSize(filesBefore);
+		assertThat(this.stored.everything()).hasSize(filesBefore);
 		assertThat(uploadingCount()).isEqualTo(uploadsBefore);
 	}
 
 	@Test
 	void firstChunkWhenBodyShorterThanRangeThenNoRowAndNoFileLeft() {
-		int filesBefore = ServerTestSupport.storedFiles(dataDir).size();
+		int filesBefore = this.stored.everything().size();
 		int uploadsBefore = uploadingCount();
 		Response response = this.alice.multipartChunk(null, "bytes 0-99/1000", new byte[50], "x.bin");
 		assertThat(response.status()).isEqualTo(400);
-		assertThat(ServerTestSupport.storedFiles(dataDir)).hasSize(filesBefore);
+		assertThat(this.stored.everything()).hasSize(filesBefore);
 		assertThat(uploadingCount()).isEqualTo(uploadsBefore);
 	}
 
@@ -481,8 +480,8 @@ class ChunkedUploadIntegrationTests {
 
 	private void assertUnchanged(String id, long offset, int filesBefore) {
 		assertThat(this.alice.get("/api/chunked-upload/" + id).json().get("offset").asLong()).isEqualTo(offset);
-		assertThat(partFile(id)).hasSize(offset);
-		assertThat(ServerTestSupport.storedFiles(dataDir)).hasSize(filesBefore);
+		assertThat(this.stored.unfinishedLength(id)).isEqualTo(offset);
+		assertThat(this.stored.everything()).hasSize(filesBefore);
 	}
 
 	private String start(byte[] wholeFile) {
@@ -493,14 +492,6 @@ class ChunkedUploadIntegrationTests {
 		Response response = this.alice.multipartChunk(null, contentRange, chunk, "file.bin");
 		assertThat(response.status()).as(response.text()).isEqualTo(200);
 		return response.json().get("upload_id").asString();
-	}
-
-	private Path partFile(String id) {
-		return ServerTestSupport.storedFiles(dataDir)
-			.stream()
-			.filter((path) -> path.getFileName().toString().equals(id + ".part"))
-			.findFirst()
-			.orElseThrow(() -> new AssertionError("no .part file for " + id));
 	}
 
 	private static byte[] slice(byte[] bytes, int from, int to) {

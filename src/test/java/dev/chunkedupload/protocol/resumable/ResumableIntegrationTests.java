@@ -7,7 +7,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +38,7 @@ import dev.chunkedupload.testsupport.HttpTestClient;
 import dev.chunkedupload.testsupport.HttpTestClient.Response;
 import dev.chunkedupload.testsupport.MutableClock;
 import dev.chunkedupload.testsupport.ServerTestSupport;
+import dev.chunkedupload.testsupport.StoredUploads;
 import dev.chunkedupload.testsupport.TestClockConfiguration;
 import dev.chunkedupload.upload.UploadSweeper;
 
@@ -48,6 +48,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -69,11 +70,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(120)
 class ResumableIntegrationTests {
 
-	static Path dataDir;
-
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		dataDir = ServerTestSupport.register(registry);
+		ServerTestSupport.register(registry);
 	}
 
 	@LocalServerPort
@@ -88,13 +87,19 @@ class ResumableIntegrationTests {
 	@Autowired
 	JdbcTemplate jdbc;
 
+	@Autowired
+	ApplicationContext context;
+
 	HttpTestClient alice;
+
+	StoredUploads stored;
 
 	ExecutorService executor;
 
 	@BeforeEach
 	void client() {
 		this.alice = new HttpTestClient(this.port, "alice");
+		this.stored = StoredUploads.of(this.context);
 		this.executor = Executors.newFixedThreadPool(3);
 	}
 
@@ -152,7 +157,7 @@ class ResumableIntegrationTests {
 		Response view = this.alice.get("/api/uploads/" + id);
 		assertThat(view.json().get("protocol").asString()).isEqualTo("resumable");
 		assertThat(view.json().get("md5").asString()).isEqualTo(md5(file));
-		assertThat(ServerTestSupport.storedFiles(dataDir)).noneMatch((path) -> path.toString().contains(id + ".part"));
+		assertThat(this.stored.isCompleted(id)).as("%s", this.stored.of(id)).isTrue();
 	}
 
 	@Test
@@ -305,7 +310,7 @@ class ResumableIntegrationTests {
 		assertThat(late.json().get("type").asString()).isEqualTo("/problems/upload-expired");
 		this.sweeper.expireIdleUploads(10);
 		assertThat(this.alice.get("/api/uploads/" + idle).json().get("status").asString()).isEqualTo("expired");
-		assertThat(ServerTestSupport.storedFiles(dataDir)).noneMatch((p) -> p.toString().contains(idle));
+		assertThat(this.stored.of(idle)).isEmpty();
 
 		String fresh = multipart(this.alice, spec, 3).json().get("upload_id").asString();
 		assertThat(fresh).isNotEqualTo(idle);
@@ -378,7 +383,7 @@ class ResumableIntegrationTests {
 		FileSpec spec = new FileSpec("resumable", file, 1000, "3000-bad-" + problem.hashCode(), "bad.bin");
 		int uploads = count("upload");
 		int chunks = count("upload_chunk");
-		int files = ServerTestSupport.storedFiles(dataDir).size();
+		int files = this.stored.everything().size();
 		for (boolean multipart : new boolean[] { true, false }) {
 			Response get = this.alice.get("/api/resumable?" + query(spec, 1, change));
 			Response post = multipart ? multipart(this.alice, spec, 1, change) : raw(this.alice, spec, 1, change);
@@ -396,7 +401,7 @@ class ResumableIntegrationTests {
 		}
 		assertThat(count("upload")).isEqualTo(uploads);
 		assertThat(count("upload_chunk")).isEqualTo(chunks);
-		assertThat(ServerTestSupport.storedFiles(dataDir)).hasSize(files);
+		assertThat(this.stored.everything()).hasSize(files);
 	}
 
 	@Test

@@ -6,8 +6,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +34,7 @@ import dev.chunkedupload.testsupport.MutableClock;
 import dev.chunkedupload.testsupport.RawHttp;
 import dev.chunkedupload.testsupport.SameChunkRace;
 import dev.chunkedupload.testsupport.ServerTestSupport;
+import dev.chunkedupload.testsupport.StoredUploads;
 import dev.chunkedupload.testsupport.TestClockConfiguration;
 import dev.chunkedupload.upload.UploadService;
 import dev.chunkedupload.upload.model.Chunk;
@@ -68,11 +67,9 @@ class TusIntegrationTests {
 
 	static final String OCTETS = "application/offset+octet-stream";
 
-	static Path dataDir;
-
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		dataDir = ServerTestSupport.register(registry);
+		ServerTestSupport.register(registry);
 	}
 
 	@LocalServerPort
@@ -92,9 +89,12 @@ class TusIntegrationTests {
 
 	HttpTestClient alice;
 
+	StoredUploads stored;
+
 	@BeforeEach
 	void client() {
 		this.alice = new HttpTestClient(this.port, "alice");
+		this.stored = StoredUploads.of(this.context);
 	}
 
 	// ---- Core protocol: OPTIONS
@@ -307,7 +307,7 @@ class TusIntegrationTests {
 		assertThat(first.header("Tus-Resumable")).isEqualTo("1.0.0");
 		assertThat(first.header("Upload-Offset")).isEqualTo("200000");
 		assertThat(parseHttpDate(first.header("Upload-Expires"))).isAfter(this.clock.instant().plusSeconds(86_000));
-		assertThat(partFile(idOf(path))).hasSize(200_000);
+		assertThat(this.stored.unfinishedLength(idOf(path))).isEqualTo(200_000);
 		Response last = patch(path, 200_000, slice(file, 200_000, 500_000));
 		assertThat(last.status()).isEqualTo(204);
 		assertThat(last.header("Upload-Offset")).isEqualTo("500000");
@@ -429,8 +429,8 @@ class TusIntegrationTests {
 		SameChunkRace.awaitLease(this.jdbc, id, false);
 		Response head = head(path);
 		assertThat(head.header("Upload-Offset")).isEqualTo("223457");
-		assertThat(partFile(id)).hasSize(223_457);
-		assertThat(Files.readAllBytes(partFile(id))).isEqualTo(slice(file, 0, 223_457));
+		assertThat(this.stored.unfinishedLength(id)).isEqualTo(223_457);
+		this.stored.assertUnfinished(id, slice(file, 0, 223_457));
 		assertThat(patch(path, 223_457, slice(file, 223_457, 900_000)).status()).isEqualTo(204);
 		assertContent(id, file);
 	}
@@ -545,7 +545,7 @@ class TusIntegrationTests {
 			.method("PATCH", BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(tooMuch))));
 		assertThat(streamed.status()).isEqualTo(413);
 		assertUnchanged(path, 10 * 1024 * 1024);
-		assertThat(Files.readAllBytes(partFile(idOf(path)))).isEqualTo(slice(tooMuch, 0, 10 * 1024 * 1024));
+		this.stored.assertUnfinished(idOf(path), slice(tooMuch, 0, 10 * 1024 * 1024));
 	}
 
 	// ---- Expiration
@@ -587,7 +587,7 @@ class TusIntegrationTests {
 		assertThat(response.header("Tus-Resumable")).isEqualTo("1.0.0");
 		assertThat(response.json().get("type").asString()).isEqualTo("/problems/checksum-mismatch");
 		assertUnchanged(path, 100_000);
-		assertThat(Files.readAllBytes(partFile(idOf(path)))).isEqualTo(slice(file, 0, 100_000));
+		this.stored.assertUnfinished(idOf(path), slice(file, 0, 100_000));
 		assertThat(patch(path, 100_000, wrong, "Upload-Checksum", algorithm + " " + digest(algorithm, wrong)).status())
 			.isEqualTo(204);
 		assertContent(idOf(path), file);
@@ -673,11 +673,11 @@ class TusIntegrationTests {
 	void deleteWhenUploadThen204ThenEveryRequest404AndBytesGone() {
 		String path = create(1000);
 		patch(path, 0, new byte[100]);
-		Path part = partFile(idOf(path));
+		assertThat(this.stored.of(idOf(path))).isNotEmpty();
 		Response deleted = this.alice.send(tus(path).DELETE());
 		assertThat(deleted.status()).isEqualTo(204);
 		assertThat(deleted.header("Tus-Resumable")).isEqualTo("1.0.0");
-		assertThat(part).doesNotExist();
+		assertThat(this.stored.of(idOf(path))).isEmpty();
 		assertThat(head(path).status()).isEqualTo(404);
 		assertThat(patch(path, 100, new byte[10]).status()).isEqualTo(404);
 		assertThat(this.alice.send(tus(path).DELETE()).status()).isEqualTo(404);
@@ -689,7 +689,7 @@ class TusIntegrationTests {
 		patch(path, 0, new byte[10]);
 		assertThat(this.alice.send(tus(path).DELETE()).status()).isEqualTo(204);
 		assertThat(this.alice.get("/api/uploads/" + idOf(path) + "/content").status()).isEqualTo(404);
-		assertThat(ServerTestSupport.storedFiles(dataDir)).noneMatch((file) -> file.toString().contains(idOf(path)));
+		assertThat(this.stored.of(idOf(path))).isEmpty();
 	}
 
 	// ---- Concatenation
@@ -731,8 +731,7 @@ class TusIntegrationTests {
 				+ this.alice.base() + parts.get(1) + " " + this.alice.base() + parts.get(2));
 		for (String part : parts) {
 			assertThat(head(part).status()).as("a joined partial upload is gone").isEqualTo(404);
-			assertThat(ServerTestSupport.storedFiles(dataDir))
-				.noneMatch((path) -> path.toString().contains(idOf(part)));
+			assertThat(this.stored.of(idOf(part))).isEmpty();
 		}
 	}
 
@@ -1006,7 +1005,7 @@ class TusIntegrationTests {
 		return this.alice.request(path).header("Tus-Resumable", "1.0.0");
 	}
 
-	private Response post(String... headers) {
+	Response post(String... headers) {
 		HttpRequest.Builder request = tus("/api/tus").POST(BodyPublishers.noBody());
 		for (int i = 0; i < headers.length; i += 2) {
 			request.header(headers[i], headers[i + 1]);
@@ -1020,7 +1019,7 @@ class TusIntegrationTests {
 		return pathOf(response);
 	}
 
-	private Response patch(String path, long offset, byte[] bytes, String... headers) {
+	Response patch(String path, long offset, byte[] bytes, String... headers) {
 		HttpRequest.Builder request = tus(path).header("Content-Type", OCTETS)
 			.header("Upload-Offset", String.valueOf(offset))
 			.method("PATCH", BodyPublishers.ofByteArray(bytes));
@@ -1030,7 +1029,7 @@ class TusIntegrationTests {
 		return this.alice.send(request);
 	}
 
-	private Response head(String path) {
+	Response head(String path) {
 		return this.alice.send(tus(path).method("HEAD", BodyPublishers.noBody()));
 	}
 
@@ -1052,10 +1051,10 @@ class TusIntegrationTests {
 		Response head = head(path);
 		assertThat(head.status()).isEqualTo(200);
 		assertThat(head.header("Upload-Offset")).isEqualTo(String.valueOf(offset));
-		assertThat(partFile(idOf(path))).hasSize(offset);
+		assertThat(this.stored.unfinishedLength(idOf(path))).isEqualTo(offset);
 	}
 
-	private void assertContent(String id, byte[] file) {
+	void assertContent(String id, byte[] file) {
 		Response content = this.alice.get("/api/uploads/" + id + "/content");
 		assertThat(content.status()).as(content.text()).isEqualTo(200);
 		assertThat(content.bytes()).isEqualTo(file);
@@ -1066,20 +1065,12 @@ class TusIntegrationTests {
 		return this.jdbc.queryForObject("select count(*) from upload where status <> 'ABORTED'", Integer.class);
 	}
 
-	private Path partFile(String id) {
-		return ServerTestSupport.storedFiles(dataDir)
-			.stream()
-			.filter((path) -> path.getFileName().toString().equals(id + ".part"))
-			.findFirst()
-			.orElseThrow(() -> new AssertionError("no .part file for " + id));
-	}
-
-	private static String pathOf(Response created) {
+	static String pathOf(Response created) {
 		assertThat(created.status()).as(created.text()).isEqualTo(201);
 		return URI.create(created.header("Location")).getPath();
 	}
 
-	private static String idOf(Response created) {
+	static String idOf(Response created) {
 		return idOf(pathOf(created));
 	}
 
@@ -1100,7 +1091,7 @@ class TusIntegrationTests {
 		return ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
 	}
 
-	private static byte[] slice(byte[] bytes, int from, int to) {
+	static byte[] slice(byte[] bytes, int from, int to) {
 		return Arrays.copyOfRange(bytes, from, to);
 	}
 

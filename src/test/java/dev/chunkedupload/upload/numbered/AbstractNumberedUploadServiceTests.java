@@ -143,6 +143,23 @@ abstract class AbstractNumberedUploadServiceTests {
 		assertThat(this.service.isStored("alice", chunk("id-1", "big.bin", layout, 40))).isTrue();
 	}
 
+	/**
+	 * Chunks of S3's minimum part size: where chunks are stored apart, the store may join
+	 * them by copies of its own (S3's UploadPartCopy) instead of the core streaming them.
+	 */
+	@Test
+	void writeWhenChunksOfSeveralMebibytesArriveOutOfOrderThenJoinedWithTheRightBytesAndMd5() throws IOException {
+		int chunkSize = 5 * 1024 * 1024;
+		byte[] file = randomBytes(2 * chunkSize + 123_457);
+		ChunkLayout layout = new ChunkLayout(file.length, chunkSize, 3);
+		send("alice", "id-big", "big.bin", layout, 3, file);
+		send("alice", "id-big", "big.bin", layout, 1, file);
+		ChunkReceipt last = send("alice", "id-big", "big.bin", layout, 2, file);
+		assertThat(last.complete()).isTrue();
+		assertThat(last.upload().getMd5()).contains(md5(file));
+		assertThat(stored(last.upload().getStorageKey())).isEqualTo(file);
+	}
+
 	@Test
 	void writeWhenChunksArriveInOrderThenHashedPrefixFollowsWithoutWaitingForTheEnd() {
 		byte[] file = randomBytes(5 * 1000 + 500);
