@@ -37,8 +37,10 @@ public final class HostileInput {
 				Arbitraries.strings().withChars("\ud800\udc00\udfff\ufffe\uffff\u2028\u202e").ofMaxLength(8),
 				Arbitraries.of("", " ", "\t", "\u0000", "\r\n", "..", "../../etc/passwd", "..\\..\\boot.ini",
 						"%2e%2e%2f", "%00", "\u00ff\u00fe", "\ud800"),
-				numbers(), Combinators.combine(Arbitraries.of("9", "a", "/", "=", " ", "\u00ff", "bytes 1-"),
-						Arbitraries.integers().between(1_000, 70_000))
+				numbers(),
+				Combinators
+					.combine(Arbitraries.of("9", "a", "/", "=", " ", "\u00ff", "bytes 1-"),
+							Arbitraries.integers().between(1_000, 70_000))
 					.as(String::repeat));
 	}
 
