@@ -1,5 +1,7 @@
 package dev.chunkedupload.web;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
+
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
 import dev.chunkedupload.storage.StorageUnavailableException;
@@ -12,6 +14,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
@@ -25,6 +28,8 @@ class UploadsExceptionHandler {
 
 	private static final ProblemTable problems = new ProblemTable()
 		.on(UploadNotFoundException.class, NOT_FOUND, "upload-not-found")
+		.on(InvalidParameterException.class, BAD_REQUEST, "invalid-parameters", (problem, ex) -> problem.detail(
+				"The query string or form is malformed: a value that is not percent-encoded UTF-8, or a pair without a name"))
 		.on(UploadBusyException.class, CONFLICT, "upload-busy")
 		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
 				(problem, ex) -> problem
@@ -33,7 +38,8 @@ class UploadsExceptionHandler {
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure",
 				(problem, ex) -> problem.detail("The server could not read the stored bytes"));
 
-	@ExceptionHandler({ UploadNotFoundException.class, UploadBusyException.class, StorageException.class })
+	@ExceptionHandler({ UploadNotFoundException.class, UploadBusyException.class, InvalidParameterException.class,
+			StorageException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex) {
 		return problems.answer(ex);
 	}

@@ -2,6 +2,7 @@ package dev.chunkedupload.protocol.chunked;
 
 import org.apache.commons.fileupload2.core.FileUploadException;
 import org.apache.commons.fileupload2.core.FileUploadSizeException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 
 import dev.chunkedupload.problem.Problem;
 import dev.chunkedupload.problem.ProblemTable;
@@ -56,6 +57,8 @@ class ChunkedUploadExceptionHandler {
 		.on(FileUploadSizeException.class, PAYLOAD_TOO_LARGE, "chunk-too-large",
 				(problem, ex) -> problem.detail("The request body is larger than the chunk limit")
 					.with("max_chunk_size", ex.getPermitted()))
+		.on(InvalidParameterException.class, BAD_REQUEST, "invalid-parameters", (problem, ex) -> problem.detail(
+				"The query string or form is malformed: a value that is not percent-encoded UTF-8, or a pair without a name"))
 		.on(FileUploadException.class, BAD_REQUEST, "malformed-multipart",
 				(problem, ex) -> problem.detail("The multipart body is malformed: " + ex.getMessage()))
 		.on(UploadAlreadyCompleteException.class, BAD_REQUEST, "upload-complete")
@@ -79,9 +82,10 @@ class ChunkedUploadExceptionHandler {
 	// was, a server error.
 	@ExceptionHandler({ BadChunkRequestException.class, UploadNotFoundException.class, UploadExpiredException.class,
 			OffsetMismatchException.class, LengthMismatchException.class, UploadTooLargeException.class,
-			ChunkTooLargeException.class, FileUploadException.class, UploadAlreadyCompleteException.class,
-			UploadIncompleteException.class, ChecksumMismatchException.class, UploadBusyException.class,
-			ChunkInterruptedException.class, InvalidUploadRequestException.class, StorageException.class })
+			ChunkTooLargeException.class, FileUploadException.class, InvalidParameterException.class,
+			UploadAlreadyCompleteException.class, UploadIncompleteException.class, ChecksumMismatchException.class,
+			UploadBusyException.class, ChunkInterruptedException.class, InvalidUploadRequestException.class,
+			StorageException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex) {
 		return problems.answer(ex);
 	}

@@ -2,6 +2,7 @@ package dev.chunkedupload.protocol.resumable;
 
 import org.apache.commons.fileupload2.core.FileUploadException;
 import org.apache.commons.fileupload2.core.FileUploadSizeException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 
 import dev.chunkedupload.problem.Problem;
 import dev.chunkedupload.problem.ProblemTable;
@@ -50,6 +51,8 @@ class ResumableExceptionHandler {
 		.on(LengthMismatchException.class, BAD_REQUEST, "length-mismatch")
 		.on(ChunkInterruptedException.class, BAD_REQUEST, "chunk-interrupted",
 				(problem, ex) -> problem.detail(ex.getMessage() + "; nothing of it was kept"))
+		.on(InvalidParameterException.class, BAD_REQUEST, "invalid-parameters", (problem, ex) -> problem.detail(
+				"The query string or form is malformed: a value that is not percent-encoded UTF-8, or a pair without a name"))
 		.on(FileUploadException.class, BAD_REQUEST, "malformed-multipart",
 				(problem, ex) -> problem.detail("The multipart body is malformed: " + ex.getMessage()))
 		.on(UploadNotFoundException.class, NOT_FOUND, "upload-not-found")
@@ -77,10 +80,10 @@ class ResumableExceptionHandler {
 	// One by one rather than UploadException: a refusal without a row here stays what it
 	// was, a server error.
 	@ExceptionHandler({ BadResumableRequestException.class, InvalidUploadRequestException.class,
-			LengthMismatchException.class, ChunkInterruptedException.class, FileUploadException.class,
-			UploadNotFoundException.class, UploadExpiredException.class, UploadAlreadyCompleteException.class,
-			UploadTooLargeException.class, ChunkTooLargeException.class, UploadBusyException.class,
-			StorageException.class })
+			LengthMismatchException.class, ChunkInterruptedException.class, InvalidParameterException.class,
+			FileUploadException.class, UploadNotFoundException.class, UploadExpiredException.class,
+			UploadAlreadyCompleteException.class, UploadTooLargeException.class, ChunkTooLargeException.class,
+			UploadBusyException.class, StorageException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex) {
 		return problems.answer(ex);
 	}
