@@ -76,9 +76,13 @@ final class Hostile {
 	}
 
 	byte[] body(int max) {
-		byte[] body = new byte[this.random.nextInt(max + 1)];
-		this.random.nextBytes(body);
-		return body;
+		return bytes(this.random.nextInt(max + 1));
+	}
+
+	byte[] bytes(int length) {
+		byte[] bytes = new byte[length];
+		this.random.nextBytes(bytes);
+		return bytes;
 	}
 
 	String base64(String text) {

@@ -31,6 +31,15 @@ final class Requests {
 
 	FuzzRequest chunked() {
 		String id = this.hostile.id(this.ids);
+		if (this.hostile.chance(30)) {
+			// A chunk that fits, at a plausible offset, of a new upload or a target.
+			long start = this.hostile.chance(50) ? 0 : 1000;
+			int length = 1 + this.hostile.random().nextInt(2000);
+			return this.hostile.mutate(
+					request("POST", "/api/chunked-upload" + (this.hostile.chance(50) ? "?upload_id=" + query(id) : ""),
+							this.hostile.bytes(length), "Content-Type", "application/octet-stream", "Content-Range",
+							"bytes " + start + "-" + (start + length - 1) + "/" + (start + length + 1000)));
+		}
 		return this.hostile.mutate(switch (this.hostile.random().nextInt(5)) {
 			case 0 ->
 				request("POST", "/api/chunked-upload" + (this.hostile.chance(70) ? "?upload_id=" + query(id) : ""),
@@ -94,6 +103,24 @@ final class Requests {
 	}
 
 	FuzzRequest resumable() {
+		return this.hostile.chance(50) ? consistentResumable() : hostileResumable();
+	}
+
+	/** Parameters that fit together and a body of the right length, before mutation. */
+	private FuzzRequest consistentResumable() {
+		int totalChunks = 1 + this.hostile.random().nextInt(4);
+		long totalSize = 1024L * (totalChunks - 1) + 1 + this.hostile.random().nextInt(1500);
+		int number = 1 + this.hostile.random().nextInt(totalChunks);
+		int length = (int) ((number < totalChunks) ? 1024 : totalSize - 1024L * (totalChunks - 1));
+		String query = "?resumableChunkNumber=" + number + "&resumableChunkSize=1024&resumableCurrentChunkSize="
+				+ length + "&resumableTotalSize=" + totalSize + "&resumableTotalChunks=" + totalChunks
+				+ "&resumableIdentifier=fuzz-" + totalSize + "&resumableFilename="
+				+ query(this.hostile.chance(50) ? "f.bin" : this.hostile.text());
+		return this.hostile.mutate(request(this.hostile.chance(80) ? "POST" : "GET", "/api/resumable" + query,
+				this.hostile.bytes(length), "Content-Type", "application/octet-stream"));
+	}
+
+	private FuzzRequest hostileResumable() {
 		String prefix = this.hostile.pick(List.of("resumable", "flow"));
 		long chunkSize = this.hostile.chance(70) ? 1024 : 1 + this.hostile.random().nextInt(5000);
 		String[][] parameters = { { "ChunkNumber", this.hostile.number(4) },
