@@ -24,6 +24,7 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.InputLimits;
 import dev.chunkedupload.upload.model.UploadIds;
 import dev.chunkedupload.upload.model.UploadProperties;
 import dev.chunkedupload.upload.model.UploadProtocol;
@@ -72,13 +73,16 @@ class ChunkedUploadController {
 
 	private final long maxChunkSize;
 
+	private final InputLimits limits;
+
 	private final JakartaServletFileUpload<?, ?> multipart = new JakartaServletDiskFileUpload();
 
 	ChunkedUploadController(UploadService uploads, ChunkedProtocolProperties properties,
-			UploadProperties uploadProperties) {
+			UploadProperties uploadProperties, InputLimits limits) {
 		this.uploads = uploads;
 		this.properties = properties;
 		this.maxChunkSize = uploadProperties.maxChunkSize().toBytes();
+		this.limits = limits;
 	}
 
 	@PostMapping
@@ -144,8 +148,10 @@ class ChunkedUploadController {
 		String uploadId = queryUploadId;
 		FileItemInputIterator items = this.multipart.getItemIterator(request);
 		items.setSizeMax(this.maxChunkSize + MULTIPART_OVERHEAD);
+		int parts = 0;
 		while (items.hasNext()) {
 			FileItemInput item = items.next();
+			requirePartWithinLimit(++parts);
 			if (item.isFormField()) {
 				if (UPLOAD_ID.equals(item.getFieldName())) {
 					uploadId = readField(item);
@@ -162,6 +168,7 @@ class ChunkedUploadController {
 
 	private ChunkedUpload accept(String owner, String uploadId, Chunk chunk, String filename, InputStream body) {
 		if (uploadId == null || uploadId.isEmpty()) {
+			this.limits.requireFilename(filename);
 			return this.uploads.start(owner, UploadProtocol.CHUNKED, filename, chunk, body);
 		}
 		return this.uploads.append(owner, requireUploadId(uploadId), chunk, body);
@@ -172,8 +179,10 @@ class ChunkedUploadController {
 		if (JakartaServletFileUpload.isMultipartContent(request)) {
 			FileItemInputIterator items = this.multipart.getItemIterator(request);
 			items.setSizeMax(MULTIPART_OVERHEAD);
+			int parts = 0;
 			while (items.hasNext()) {
 				FileItemInput item = items.next();
+				requirePartWithinLimit(++parts);
 				if (item.isFormField()) {
 					fields.putIfAbsent(item.getFieldName(), readField(item));
 				}
@@ -186,6 +195,13 @@ class ChunkedUploadController {
 			}
 		}
 		return fields;
+	}
+
+	private void requirePartWithinLimit(int parts) {
+		if (parts > this.limits.multipartParts()) {
+			throw new BadChunkRequestException("too-many-parts",
+					"The multipart body has more than " + this.limits.multipartParts() + " parts");
+		}
 	}
 
 	private String readField(FileItemInput item) throws IOException {

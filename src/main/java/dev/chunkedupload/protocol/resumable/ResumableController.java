@@ -17,6 +17,7 @@ import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletDiskFileUpl
 import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 
 import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.InputLimits;
 import dev.chunkedupload.upload.model.UploadProperties;
 import dev.chunkedupload.upload.model.UploadProtocol;
 import dev.chunkedupload.upload.numbered.ChunkReceipt;
@@ -48,25 +49,26 @@ class ResumableController {
 	/** Room for the multipart boundaries, part headers and fields around a chunk. */
 	private static final long MULTIPART_OVERHEAD = 64 * 1024;
 
-	private static final int MAX_FIELDS = 64;
-
 	private static final int MAX_FIELD_BYTES = 4 * ResumableParameters.MAX_TEXT_LENGTH;
 
 	private final NumberedUploadService uploads;
 
 	private final long maxChunkSize;
 
+	private final InputLimits limits;
+
 	private final JakartaServletFileUpload<?, ?> multipart = new JakartaServletDiskFileUpload();
 
-	ResumableController(NumberedUploadService uploads, UploadProperties uploadProperties) {
+	ResumableController(NumberedUploadService uploads, UploadProperties uploadProperties, InputLimits limits) {
 		this.uploads = uploads;
+		this.limits = limits;
 		this.maxChunkSize = uploadProperties.maxChunkSize().toBytes();
 	}
 
 	@GetMapping
 	ResponseEntity<Object> test(HttpServletRequest request, Principal principal) {
 		ResumableParameters parameters = ResumableParameters.parse(request::getParameter);
-		return this.uploads.findStored(principal.getName(), parameters.toChunk())
+		return this.uploads.findStored(principal.getName(), parameters.toChunk(this.limits))
 			.<ResponseEntity<Object>>map((receipt) -> ResponseEntity.ok(body(receipt, parameters, request)))
 			.orElseGet(() -> ResponseEntity.noContent().build());
 	}
@@ -79,16 +81,18 @@ class ResumableController {
 			Map<String, String> fields = new HashMap<>();
 			FileItemInputIterator items = this.multipart.getItemIterator(request);
 			items.setSizeMax(this.maxChunkSize * 2 + MULTIPART_OVERHEAD);
+			int parts = 0;
 			while (true) {
 				if (!items.hasNext()) {
 					throw new BadResumableRequestException("missing-chunk", "No chunk found in multipart field '"
 							+ FILE_FIELD + "' (the parameters must come before it)");
 				}
 				FileItemInput item = items.next();
+				if (++parts > this.limits.multipartParts()) {
+					throw new BadResumableRequestException("too-many-parts",
+							"The multipart body has more than " + this.limits.multipartParts() + " parts");
+				}
 				if (item.isFormField()) {
-					if (fields.size() >= MAX_FIELDS) {
-						throw new BadResumableRequestException("invalid-field", "Too many form fields");
-					}
 					fields.putIfAbsent(item.getFieldName(), readField(item));
 				}
 				else if (FILE_FIELD.equals(item.getFieldName())) {
@@ -108,7 +112,7 @@ class ResumableController {
 		}
 		else {
 			parameters = ResumableParameters.parse(request::getParameter);
-			parameters.toChunk();
+			parameters.toChunk(this.limits);
 			long length = request.getContentLengthLong();
 			if (length >= 0 && length != parameters.currentChunkSize()) {
 				throw new BadResumableRequestException("length-mismatch", "The body has " + length + " bytes but "
@@ -120,7 +124,7 @@ class ResumableController {
 	}
 
 	private ChunkReceipt write(Principal principal, ResumableParameters parameters, InputStream body) {
-		return this.uploads.write(principal.getName(), UploadProtocol.RESUMABLE, parameters.toChunk(), body);
+		return this.uploads.write(principal.getName(), UploadProtocol.RESUMABLE, parameters.toChunk(this.limits), body);
 	}
 
 	private Object body(ChunkReceipt receipt, ResumableParameters parameters, HttpServletRequest request) {

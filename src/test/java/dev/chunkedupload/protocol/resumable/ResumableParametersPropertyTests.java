@@ -12,6 +12,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 import dev.chunkedupload.testsupport.HostileInput;
+import dev.chunkedupload.upload.model.InputLimits;
 import dev.chunkedupload.upload.numbered.ChunkLayout;
 import dev.chunkedupload.upload.numbered.NumberedChunk;
 
@@ -31,10 +32,10 @@ class ResumableParametersPropertyTests {
 	void parseWhenAnyParametersThenChunkInsideFileOrRefused(@ForAll("parameterMaps") Map<String, String> parameters) {
 		NumberedChunk chunk;
 		try {
-			chunk = ResumableParameters.parse(parameters::get).toChunk();
+			chunk = ResumableParameters.parse(parameters::get).toChunk(InputLimits.defaults());
 		}
 		catch (BadResumableRequestException ex) {
-			assertThat(ex.getType()).isIn("missing-parameter", "invalid-parameter");
+			assertThat(ex.getType()).isIn("missing-parameter", "invalid-parameter", "too-many-chunks");
 			return;
 		}
 		ChunkLayout layout = chunk.layout();
@@ -52,7 +53,7 @@ class ResumableParametersPropertyTests {
 		assertThat(String.valueOf(read.chunkNumber())).isEqualTo(parameters.get(prefix + "ChunkNumber"));
 		assertThat(String.valueOf(read.totalSize())).isEqualTo(parameters.get(prefix + "TotalSize"));
 		assertThat(read.identifier()).isEqualTo(parameters.get(prefix + "Identifier"));
-		NumberedChunk chunk = read.toChunk();
+		NumberedChunk chunk = read.toChunk(InputLimits.defaults());
 		assertThat(chunk.length()).isEqualTo(read.currentChunkSize());
 	}
 
@@ -89,7 +90,7 @@ class ResumableParametersPropertyTests {
 					Arbitraries.integers().between(1, ChunkLayout.MAX_CHUNKS), Arbitraries.integers().greaterOrEqual(0),
 					Arbitraries.of(true, false),
 					HostileInput.strings()
-						.filter((text) -> !text.isEmpty() && text.length() <= ResumableParameters.MAX_TEXT_LENGTH))
+						.filter((text) -> !text.isEmpty() && text.length() <= InputLimits.defaults().filenameLength()))
 			.as((prefix, chunkSize, totalChunks, pick, force, name) -> {
 				// Rounding down: the last chunk takes up to twice the chunk size; with
 				// forceChunkSize it is shorter.
