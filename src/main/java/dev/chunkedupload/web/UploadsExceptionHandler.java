@@ -1,5 +1,7 @@
 package dev.chunkedupload.web;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
+
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
 import dev.chunkedupload.storage.StorageUnavailableException;
@@ -13,6 +15,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
@@ -27,6 +30,8 @@ class UploadsExceptionHandler {
 
 	private static final ProblemTable problems = new ProblemTable()
 		.on(UploadNotFoundException.class, NOT_FOUND, "upload-not-found")
+		.on(InvalidParameterException.class, BAD_REQUEST, "invalid-parameters", (problem, ex) -> problem.detail(
+				"The query string or form is malformed: a value that is not percent-encoded UTF-8, or a pair without a name"))
 		.on(UploadBusyException.class, CONFLICT, "upload-busy")
 		.on(QuotaExceededException.class, FORBIDDEN, "quota-exceeded",
 				(problem, ex) -> problem.with("quota", ex.getQuota().property()).with("limit", ex.getLimit()))
@@ -38,7 +43,7 @@ class UploadsExceptionHandler {
 				(problem, ex) -> problem.detail("The server could not read the stored bytes"));
 
 	@ExceptionHandler({ UploadNotFoundException.class, UploadBusyException.class, QuotaExceededException.class,
-			StorageException.class })
+			InvalidParameterException.class, StorageException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex) {
 		return problems.answer(ex);
 	}

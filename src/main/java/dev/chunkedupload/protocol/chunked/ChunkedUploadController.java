@@ -22,6 +22,7 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.InputLimits;
 import dev.chunkedupload.upload.model.UploadIds;
 import dev.chunkedupload.upload.model.UploadProperties;
 import dev.chunkedupload.upload.model.UploadProtocol;
@@ -64,20 +65,20 @@ class ChunkedUploadController {
 
 	private static final int MAX_FIELD_LENGTH = 1024;
 
-	/** A chunk's form has a few fields besides the file. */
-	private static final int MAX_PARTS = 64;
-
 	private final UploadService uploads;
 
 	private final ChunkedProtocolProperties properties;
 
 	private final long maxChunkSize;
 
+	private final InputLimits limits;
+
 	ChunkedUploadController(UploadService uploads, ChunkedProtocolProperties properties,
-			UploadProperties uploadProperties) {
+			UploadProperties uploadProperties, InputLimits limits) {
 		this.uploads = uploads;
 		this.properties = properties;
 		this.maxChunkSize = uploadProperties.maxChunkSize().toBytes();
+		this.limits = limits;
 	}
 
 	@PostMapping
@@ -142,9 +143,11 @@ class ChunkedUploadController {
 			throws IOException {
 		String uploadId = queryUploadId;
 		MultipartReader form = MultipartReader.of(request.getContentType(), request.getInputStream(),
-				this.maxChunkSize + MULTIPART_OVERHEAD, MAX_PARTS);
+				this.maxChunkSize + MULTIPART_OVERHEAD, this.limits.multipartParts() + 1);
 		Part part;
+		int parts = 0;
 		while ((part = form.next()) != null) {
+			requirePartWithinLimit(++parts);
 			if (!part.isFile()) {
 				if (part.isNamed(UPLOAD_ID)) {
 					uploadId = readField(part);
@@ -161,6 +164,7 @@ class ChunkedUploadController {
 
 	private ChunkedUpload accept(String owner, String uploadId, Chunk chunk, String filename, InputStream body) {
 		if (uploadId == null || uploadId.isEmpty()) {
+			this.limits.requireFilename(filename);
 			return this.uploads.start(owner, UploadProtocol.CHUNKED, filename, chunk, body);
 		}
 		return this.uploads.append(owner, requireUploadId(uploadId), chunk, body);
@@ -170,9 +174,11 @@ class ChunkedUploadController {
 		Map<String, String> fields = new HashMap<>();
 		if (MultipartReader.isMultipart(request.getContentType())) {
 			MultipartReader form = MultipartReader.of(request.getContentType(), request.getInputStream(),
-					MULTIPART_OVERHEAD, MAX_PARTS);
+					MULTIPART_OVERHEAD, this.limits.multipartParts() + 1);
 			Part part;
+			int parts = 0;
 			while ((part = form.next()) != null) {
+				requirePartWithinLimit(++parts);
 				if (!part.isFile() && part.name() != null) {
 					fields.putIfAbsent(part.name(), readField(part));
 				}
@@ -185,6 +191,13 @@ class ChunkedUploadController {
 			}
 		}
 		return fields;
+	}
+
+	private void requirePartWithinLimit(int parts) {
+		if (parts > this.limits.multipartParts()) {
+			throw new BadChunkRequestException("too-many-parts",
+					"The multipart body has more than " + this.limits.multipartParts() + " parts");
+		}
 	}
 
 	private String readField(Part part) throws IOException {

@@ -1,5 +1,7 @@
 package dev.chunkedupload.protocol.chunked;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
+
 import dev.chunkedupload.multipart.MalformedMultipartException;
 import dev.chunkedupload.multipart.MultipartTooLargeException;
 import dev.chunkedupload.problem.Problem;
@@ -18,8 +20,8 @@ import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadIncompleteException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
-import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.error.UploadRefusedException;
+import dev.chunkedupload.upload.error.UploadTooLargeException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
@@ -27,7 +29,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
@@ -60,6 +61,8 @@ class ChunkedUploadExceptionHandler {
 		.on(MultipartTooLargeException.class, PAYLOAD_TOO_LARGE, "chunk-too-large",
 				(problem, ex) -> problem.detail("The request body is larger than the chunk limit")
 					.with("max_chunk_size", ex.getLimit()))
+		.on(InvalidParameterException.class, BAD_REQUEST, "invalid-parameters", (problem, ex) -> problem.detail(
+				"The query string or form is malformed: a value that is not percent-encoded UTF-8, or a pair without a name"))
 		.on(MalformedMultipartException.class, BAD_REQUEST, "malformed-multipart",
 				(problem, ex) -> problem.detail("The multipart body is malformed: " + ex.getMessage()))
 		.on(UploadAlreadyCompleteException.class, BAD_REQUEST, "upload-complete")
@@ -85,10 +88,10 @@ class ChunkedUploadExceptionHandler {
 	// was, a server error.
 	@ExceptionHandler({ BadChunkRequestException.class, UploadNotFoundException.class, UploadExpiredException.class,
 			OffsetMismatchException.class, LengthMismatchException.class, UploadTooLargeException.class,
-			ChunkTooLargeException.class, MalformedMultipartException.class, UploadAlreadyCompleteException.class,
-			UploadIncompleteException.class, ChecksumMismatchException.class, UploadBusyException.class,
-			ChunkInterruptedException.class, InvalidUploadRequestException.class, QuotaExceededException.class,
-			UploadRefusedException.class, StorageException.class })
+			ChunkTooLargeException.class, MalformedMultipartException.class, InvalidParameterException.class,
+			UploadAlreadyCompleteException.class, UploadIncompleteException.class, ChecksumMismatchException.class,
+			UploadBusyException.class, ChunkInterruptedException.class, InvalidUploadRequestException.class,
+			QuotaExceededException.class, UploadRefusedException.class, StorageException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex) {
 		return problems.answer(ex);
 	}

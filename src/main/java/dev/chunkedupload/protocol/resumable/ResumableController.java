@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import dev.chunkedupload.multipart.MultipartReader;
 import dev.chunkedupload.multipart.Part;
 import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.InputLimits;
 import dev.chunkedupload.upload.model.UploadProperties;
 import dev.chunkedupload.upload.model.UploadProtocol;
 import dev.chunkedupload.upload.numbered.ChunkReceipt;
@@ -51,23 +52,24 @@ class ResumableController {
 	/** Room for the multipart boundaries, part headers and fields around a chunk. */
 	private static final long MULTIPART_OVERHEAD = 64 * 1024;
 
-	private static final int MAX_FIELDS = 64;
-
 	private static final int MAX_FIELD_BYTES = 4 * ResumableParameters.MAX_TEXT_LENGTH;
 
 	private final NumberedUploadService uploads;
 
 	private final long maxChunkSize;
 
-	ResumableController(NumberedUploadService uploads, UploadProperties uploadProperties) {
+	private final InputLimits limits;
+
+	ResumableController(NumberedUploadService uploads, UploadProperties uploadProperties, InputLimits limits) {
 		this.uploads = uploads;
+		this.limits = limits;
 		this.maxChunkSize = uploadProperties.maxChunkSize().toBytes();
 	}
 
 	@GetMapping
 	ResponseEntity<Object> test(HttpServletRequest request, Principal principal) {
 		ResumableParameters parameters = ResumableParameters.parse(request::getParameter);
-		return this.uploads.findStored(principal.getName(), parameters.toChunk())
+		return this.uploads.findStored(principal.getName(), parameters.toChunk(this.limits))
 			.<ResponseEntity<Object>>map((receipt) -> ResponseEntity.ok(body(receipt, parameters, request)))
 			.orElseGet(() -> ResponseEntity.noContent().build());
 	}
@@ -79,17 +81,19 @@ class ResumableController {
 		if (MultipartReader.isMultipart(request.getContentType())) {
 			Map<String, String> fields = new HashMap<>();
 			MultipartReader form = MultipartReader.of(request.getContentType(), request.getInputStream(),
-					this.maxChunkSize * 2 + MULTIPART_OVERHEAD, MAX_FIELDS + 1);
+					this.maxChunkSize * 2 + MULTIPART_OVERHEAD, this.limits.multipartParts() + 1);
+			int parts = 0;
 			while (true) {
 				Part part = form.next();
 				if (part == null) {
 					throw new BadResumableRequestException("missing-chunk", "No chunk found in multipart field '"
 							+ FILE_FIELD + "' (the parameters must come before it)");
 				}
+				if (++parts > this.limits.multipartParts()) {
+					throw new BadResumableRequestException("too-many-parts",
+							"The multipart body has more than " + this.limits.multipartParts() + " parts");
+				}
 				if (!part.isFile()) {
-					if (fields.size() >= MAX_FIELDS) {
-						throw new BadResumableRequestException("invalid-field", "Too many form fields");
-					}
 					if (part.name() != null) {
 						fields.putIfAbsent(part.name(), readField(part));
 					}
@@ -111,7 +115,7 @@ class ResumableController {
 		}
 		else {
 			parameters = ResumableParameters.parse(request::getParameter);
-			parameters.toChunk();
+			parameters.toChunk(this.limits);
 			long length = request.getContentLengthLong();
 			if (length >= 0 && length != parameters.currentChunkSize()) {
 				throw new BadResumableRequestException("length-mismatch", "The body has " + length + " bytes but "
@@ -125,7 +129,7 @@ class ResumableController {
 	private ChunkReceipt write(Principal principal, ResumableParameters parameters, InputStream body,
 			HttpServletRequest request) {
 		request.setAttribute(PREFIX_ATTRIBUTE, parameters.prefix());
-		return this.uploads.write(principal.getName(), UploadProtocol.RESUMABLE, parameters.toChunk(), body);
+		return this.uploads.write(principal.getName(), UploadProtocol.RESUMABLE, parameters.toChunk(this.limits), body);
 	}
 
 	private Object body(ChunkReceipt receipt, ResumableParameters parameters, HttpServletRequest request) {

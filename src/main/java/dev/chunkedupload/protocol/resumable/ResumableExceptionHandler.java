@@ -1,6 +1,7 @@
 package dev.chunkedupload.protocol.resumable;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.tomcat.util.http.InvalidParameterException;
 
 import dev.chunkedupload.multipart.MalformedMultipartException;
 import dev.chunkedupload.multipart.MultipartTooLargeException;
@@ -17,8 +18,8 @@ import dev.chunkedupload.upload.error.UploadAlreadyCompleteException;
 import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
-import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.error.UploadRefusedException;
+import dev.chunkedupload.upload.error.UploadTooLargeException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
@@ -26,7 +27,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
@@ -56,6 +56,8 @@ class ResumableExceptionHandler {
 		.on(LengthMismatchException.class, BAD_REQUEST, "length-mismatch")
 		.on(ChunkInterruptedException.class, BAD_REQUEST, "chunk-interrupted",
 				(problem, ex) -> problem.detail(ex.getMessage() + "; nothing of it was kept"))
+		.on(InvalidParameterException.class, BAD_REQUEST, "invalid-parameters", (problem, ex) -> problem.detail(
+				"The query string or form is malformed: a value that is not percent-encoded UTF-8, or a pair without a name"))
 		.on(MalformedMultipartException.class, BAD_REQUEST, "malformed-multipart",
 				(problem, ex) -> problem.detail("The multipart body is malformed: " + ex.getMessage()))
 		.on(UploadRefusedException.class, FORBIDDEN, "upload-refused")
@@ -87,9 +89,10 @@ class ResumableExceptionHandler {
 	// was, a server error.
 	@ExceptionHandler({ BadResumableRequestException.class, InvalidUploadRequestException.class,
 			LengthMismatchException.class, ChunkInterruptedException.class, MalformedMultipartException.class,
-			UploadNotFoundException.class, UploadExpiredException.class, UploadAlreadyCompleteException.class,
-			UploadTooLargeException.class, ChunkTooLargeException.class, UploadBusyException.class,
-			QuotaExceededException.class, UploadRefusedException.class, StorageException.class })
+			InvalidParameterException.class, UploadNotFoundException.class, UploadExpiredException.class,
+			UploadAlreadyCompleteException.class, UploadTooLargeException.class, ChunkTooLargeException.class,
+			UploadBusyException.class, QuotaExceededException.class, UploadRefusedException.class,
+			StorageException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex, HttpServletRequest request) {
 		ResponseEntity<ProblemDetail> answer = problems.answer(ex);
 		if (ex instanceof QuotaExceededException

@@ -4,6 +4,7 @@ import java.util.function.Function;
 
 import dev.chunkedupload.upload.error.InvalidUploadRequestException;
 import dev.chunkedupload.upload.error.LengthMismatchException;
+import dev.chunkedupload.upload.model.InputLimits;
 import dev.chunkedupload.upload.numbered.ChunkLayout;
 import dev.chunkedupload.upload.numbered.NumberedChunk;
 
@@ -63,10 +64,20 @@ record ResumableParameters(String prefix, int chunkNumber, long chunkSize, long 
 
 	/**
 	 * The chunk in the core's terms.
+	 * @param limits the limits on chunks and names
 	 * @return the chunk
-	 * @throws BadResumableRequestException if the sizes do not fit together
+	 * @throws BadResumableRequestException if the sizes do not fit together, or a limit
+	 * is exceeded
 	 */
-	NumberedChunk toChunk() {
+	NumberedChunk toChunk(InputLimits limits) {
+		if (this.totalChunks > limits.chunksPerUpload()) {
+			throw new BadResumableRequestException("too-many-chunks", this.prefix + "TotalChunks " + this.totalChunks
+					+ " is more than the " + limits.chunksPerUpload() + " chunks one upload may have");
+		}
+		if (this.filename.length() > limits.filenameLength()) {
+			throw new BadResumableRequestException("invalid-parameter", this.prefix + "Filename has "
+					+ this.filename.length() + " characters; at most " + limits.filenameLength() + " are accepted");
+		}
 		ChunkLayout layout;
 		try {
 			layout = new ChunkLayout(this.totalSize, this.chunkSize, this.totalChunks);

@@ -21,6 +21,7 @@ import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
+import dev.chunkedupload.upload.model.InputLimits;
 import dev.chunkedupload.upload.model.UploadDetails;
 import dev.chunkedupload.upload.model.UploadProperties;
 import dev.chunkedupload.upload.model.UploadProtocol;
@@ -74,9 +75,12 @@ class RufhController {
 
 	private final Duration expiration;
 
+	private final InputLimits limits;
+
 	RufhController(UploadService uploads, ImplicitCompletion completion, InterimResponses interim,
-			UploadProperties properties, Clock clock) {
+			UploadProperties properties, InputLimits limits, Clock clock) {
 		this.uploads = uploads;
+		this.limits = limits;
 		this.completion = completion;
 		this.interim = interim;
 		this.clock = clock;
@@ -110,7 +114,9 @@ class RufhController {
 		checkLengths(0, length, contentLength, complete);
 		checkAppendSize(contentLength);
 		String owner = principal.getName();
-		UploadDetails details = new UploadDetails(filename(request), mediaType(request), null, null);
+		String filename = filename(request);
+		this.limits.requireFilename(filename);
+		UploadDetails details = new UploadDetails(filename, mediaType(request), null, null);
 		ChunkedUpload upload = this.uploads.create(owner, UploadProtocol.RUFH, details,
 				new Chunk(0, 0L, total, false, true), InputStream.nullInputStream());
 		String location = uploadUrl(request, upload.getId());

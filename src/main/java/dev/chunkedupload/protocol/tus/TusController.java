@@ -23,6 +23,7 @@ import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.ConcatRole;
+import dev.chunkedupload.upload.model.InputLimits;
 import dev.chunkedupload.upload.model.UploadDetails;
 import dev.chunkedupload.upload.model.UploadProperties;
 import dev.chunkedupload.upload.model.UploadProtocol;
@@ -103,12 +104,15 @@ class TusController {
 
 	private final long maxBytes;
 
+	private final InputLimits limits;
+
 	TusController(UploadService uploads, UploadConcatenation concatenation, ImplicitCompletion completion,
-			UploadProperties properties) {
+			UploadProperties properties, InputLimits limits) {
 		this.uploads = uploads;
 		this.concatenation = concatenation;
 		this.completion = completion;
 		this.maxBytes = properties.maxBytes().toBytes();
+		this.limits = limits;
 	}
 
 	/**
@@ -130,9 +134,10 @@ class TusController {
 		TusHeaders.requireVersion(request);
 		String owner = principal.getName();
 		String concatHeader = request.getHeader(UPLOAD_CONCAT);
-		UploadConcat concat = (concatHeader != null) ? UploadConcat.parse(concatHeader, request.getContextPath())
-				: null;
-		TusMetadata metadata = TusMetadata.parse(request.getHeader(UPLOAD_METADATA));
+		UploadConcat concat = (concatHeader != null)
+				? UploadConcat.parse(concatHeader, request.getContextPath(), this.limits.concatParts()) : null;
+		TusMetadata metadata = TusMetadata.parse(request.getHeader(UPLOAD_METADATA), this.limits.metadataLength());
+		this.limits.requireFilename(metadata.filename());
 		if (concat != null && !concat.partial()) {
 			return createFinal(request, owner, concat, metadata);
 		}

@@ -63,7 +63,17 @@ final class TusHeaders {
 	}
 
 	static Long optionalNumber(HttpServletRequest request, String name) {
-		List<String> values = Collections.list(request.getHeaders(name));
+		return number(name, Collections.list(request.getHeaders(name)));
+	}
+
+	/**
+	 * A numeric header from its values as they came.
+	 * @param name the header's name, for messages
+	 * @param values every value the request has of it
+	 * @return the number, or {@code null} without a value
+	 * @throws TusRequestException 400 unless there is exactly one non-negative number
+	 */
+	static Long number(String name, List<String> values) {
 		if (values.isEmpty()) {
 			return null;
 		}

@@ -44,6 +44,18 @@ record TusMetadata(String raw, Map<String, byte[]> values) {
 	 * @throws TusRequestException (400) if the value is malformed
 	 */
 	static TusMetadata parse(String header) {
+		return parse(header, UploadDetails.MAX_METADATA_LENGTH);
+	}
+
+	/**
+	 * Parse the header, refusing it past a length.
+	 * @param header the value, or {@code null} when the request has none
+	 * @param maxLength the most characters accepted (at most
+	 * {@link UploadDetails#MAX_METADATA_LENGTH})
+	 * @return the metadata ({@link #NONE} without a header)
+	 * @throws TusRequestException (400) if the value is malformed or too long
+	 */
+	static TusMetadata parse(String header, int maxLength) {
 		if (header == null) {
 			return NONE;
 		}
@@ -51,8 +63,9 @@ record TusMetadata(String raw, Map<String, byte[]> values) {
 		if (raw.isEmpty()) {
 			throw invalid("it is empty; leave the header out instead");
 		}
-		if (raw.length() > UploadDetails.MAX_METADATA_LENGTH) {
-			throw invalid("it is longer than " + UploadDetails.MAX_METADATA_LENGTH + " characters");
+		if (raw.length() > Math.min(maxLength, UploadDetails.MAX_METADATA_LENGTH)) {
+			throw invalid(
+					"it is longer than " + Math.min(maxLength, UploadDetails.MAX_METADATA_LENGTH) + " characters");
 		}
 		Map<String, byte[]> values = new LinkedHashMap<>();
 		for (String element : raw.split(",", -1)) {

@@ -30,6 +30,19 @@ record UploadConcat(boolean partial, List<String> partIds) {
 	 * server
 	 */
 	static UploadConcat parse(String header, String contextPath) {
+		return parse(header, contextPath, MAX_PARTS);
+	}
+
+	/**
+	 * Parse the header, refusing more partial uploads than a limit.
+	 * @param header the value
+	 * @param contextPath the application's context path, which upload URLs start with
+	 * @param maxParts the most partial uploads one final upload may join
+	 * @return the concatenation
+	 * @throws TusRequestException (400) if malformed, past the limit, or a URL names no
+	 * upload of this server
+	 */
+	static UploadConcat parse(String header, String contextPath, int maxParts) {
 		String value = header.strip();
 		if (value.equals("partial")) {
 			return new UploadConcat(true, List.of());
@@ -42,8 +55,8 @@ record UploadConcat(boolean partial, List<String> partIds) {
 			throw invalid("a final upload needs the URLs of its partial uploads");
 		}
 		String[] parts = urls.split(" +");
-		if (parts.length > MAX_PARTS) {
-			throw invalid("at most " + MAX_PARTS + " partial uploads can be joined");
+		if (parts.length > maxParts) {
+			throw invalid("at most " + maxParts + " partial uploads can be joined");
 		}
 		List<String> ids = new ArrayList<>();
 		for (String url : parts) {

@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.chunkedupload.upload.error.InvalidUploadRequestException;
 import dev.chunkedupload.upload.error.LengthMismatchException;
+import dev.chunkedupload.upload.model.InputLimits;
 
 /**
  * How a file of known size is cut into numbered chunks that may arrive in any order:
@@ -26,7 +27,7 @@ public record ChunkLayout(long totalSize, long chunkSize, int totalChunks) {
 	 * chunk size must not turn one file into millions of rows. 50 GB in chunks of
 	 * resumable.js's default 1 MiB is about 48,000.
 	 */
-	public static final int MAX_CHUNKS = 100_000;
+	public static final int MAX_CHUNKS = InputLimits.MAX_CHUNKS;
 
 	public ChunkLayout {
 		if (totalSize < 0) {

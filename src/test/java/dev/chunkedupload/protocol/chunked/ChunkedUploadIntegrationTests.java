@@ -447,6 +447,28 @@ class ChunkedUploadIntegrationTests {
 		assertThat(multipart.json().get("type").asString()).isEqualTo("/problems/upload-incomplete");
 	}
 
+	/** Found by the fuzz test: Tomcat's refusal escaped as a logged server error. */
+	@ParameterizedTest
+	@ValueSource(strings = { "upload_id=%ff%fe&md5=00", "=abc&upload_id=x", "upload_id=%zz", "md5=\u00e9" })
+	void completeWhenFormUndecodableThen400Problem(String form) {
+		Response response = this.alice.send(this.alice.request("/api/chunked-upload/complete")
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(form.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))));
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.contentType()).startsWith("application/problem+json");
+		assertThat(response.json().get("type").asString()).isEqualTo("/problems/invalid-parameters");
+	}
+
+	@Test
+	void chunkWhenQueryUndecodableThen400ProblemAndNothingStored() {
+		Response response = this.alice.send(this.alice.request("/api/chunked-upload?upload_id=%ff%fe")
+			.header("Content-Type", "application/octet-stream")
+			.header("Content-Range", "bytes 0-9/10")
+			.POST(HttpRequest.BodyPublishers.ofByteArray(new byte[10])));
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.json().get("type").asString()).isEqualTo("/problems/invalid-parameters");
+	}
+
 	@Test
 	void listWhenStatusFilterThenOnlyThoseAndUnknownStatusRefused() {
 		String open = start(randomBytes(10, 18), "bytes 0-9/20");
@@ -457,6 +479,9 @@ class ChunkedUploadIntegrationTests {
 			.doesNotContain(open);
 		Response unknown = this.alice.get("/api/uploads?status=sideways");
 		assertThat(unknown.status()).isEqualTo(400);
+		Response undecodable = this.alice.get("/api/uploads?status=%ff");
+		assertThat(undecodable.status()).isEqualTo(400);
+		assertThat(undecodable.json().get("type").asString()).isEqualTo("/problems/invalid-parameters");
 		assertThat(unknown.contentType()).startsWith("application/problem+json");
 	}
 

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.chunkedupload.testsupport.HttpTestClient;
 import dev.chunkedupload.testsupport.HttpTestClient.Response;
@@ -402,6 +403,19 @@ class ResumableIntegrationTests {
 		assertThat(count("upload")).isEqualTo(uploads);
 		assertThat(count("upload_chunk")).isEqualTo(chunks);
 		assertThat(this.stored.everything()).hasSize(files);
+	}
+
+	/** Found by the fuzz test: Tomcat's refusal escaped as a logged server error. */
+	@ParameterizedTest
+	@ValueSource(strings = { "GET", "POST" })
+	void requestWhenQueryUndecodableThen400Problem(String method) {
+		Response response = this.alice
+			.send(this.alice.request("/api/resumable?resumableChunkNumber=1&resumableFilename=%ff%fe")
+				.header("Content-Type", "application/octet-stream")
+				.method(method, java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[10])));
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.contentType()).startsWith("application/problem+json");
+		assertThat(response.json().get("type").asString()).isEqualTo("/problems/invalid-parameters");
 	}
 
 	@Test

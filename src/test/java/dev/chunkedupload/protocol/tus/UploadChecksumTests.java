@@ -24,6 +24,14 @@ class UploadChecksumTests {
 	}
 
 	@ParameterizedTest
+	@ValueSource(strings = { "sha1 AAAA", "md5 Kq5sNclPz7QV2+lfQIuc6R7oRu0=", "sha256 XrY7u+Ae7tCTyyK7j1rNww==" })
+	void parseWhenBase64DigestOfWrongLengthThenParsedToBeAMismatch(String header) {
+		UploadChecksum checksum = UploadChecksum.parse(header);
+		assertThat(checksum.digest().length)
+			.isNotEqualTo(UploadChecksum.newDigest(checksum.algorithm()).getDigestLength());
+	}
+
+	@ParameterizedTest
 	@ValueSource(strings = { "crc32 AAAAAA==", "sha512 AAAA", "blake3 AAAA" })
 	void parseWhenAlgorithmUnknownThen400Unsupported(String header) {
 		assertThatExceptionOfType(TusRequestException.class).isThrownBy(() -> UploadChecksum.parse(header))
@@ -34,9 +42,9 @@ class UploadChecksumTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "", "sha1", "sha1 ", "SHA1 Kq5sNclPz7QV2+lfQIuc6R7oRu0=",
-			"sha1 Kq5sNclPz7QV2+lfQIuc6R7oRu0", "sha1  Kq5sNclPz7QV2+lfQIuc6R7oRu0=", "sha1 not*base64", "sha1 AAAA",
-			"md5 Kq5sNclPz7QV2+lfQIuc6R7oRu0=", "sha1:Kq5sNclPz7QV2+lfQIuc6R7oRu0=" })
+	@ValueSource(
+			strings = { "", "sha1", "sha1 ", "SHA1 Kq5sNclPz7QV2+lfQIuc6R7oRu0=", "sha1 Kq5sNclPz7QV2+lfQIuc6R7oRu0",
+					"sha1  Kq5sNclPz7QV2+lfQIuc6R7oRu0=", "sha1 not*base64", "sha1:Kq5sNclPz7QV2+lfQIuc6R7oRu0=" })
 	void parseWhenMalformedThen400Invalid(String header) {
 		assertThatExceptionOfType(TusRequestException.class).isThrownBy(() -> UploadChecksum.parse(header))
 			.satisfies((ex) -> {
