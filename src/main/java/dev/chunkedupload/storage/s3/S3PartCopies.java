@@ -102,7 +102,17 @@ final class S3PartCopies {
 				return null;
 			}
 		}
-		return ranges.isEmpty() ? null : ranges;
+		if (ranges.isEmpty()) {
+			return null;
+		}
+		// One part size but for the last, as for every other upload: R2 refuses to
+		// complete anything else. tus-js-client's parallel uploads cut a file so.
+		for (Range range : ranges.subList(0, ranges.size() - 1)) {
+			if (range.length() != ranges.get(0).length()) {
+				return null;
+			}
+		}
+		return ranges;
 	}
 
 	/**

@@ -26,8 +26,9 @@ class S3PartCopiesTests {
 
 	@Test
 	void rangesWhenEveryObjectButTheLastHasFiveMebibytesThenOnePartEach() {
-		assertThat(S3PartCopies.ranges(List.of(5 * MIB, 7 * MIB, 1L))).extracting(S3PartCopies.Range::length)
-			.containsExactly(5 * MIB, 7 * MIB, 1L);
+		assertThat(S3PartCopies.ranges(List.of(7 * MIB, 7 * MIB, 1L))).extracting(S3PartCopies.Range::length)
+			.containsExactly(7 * MIB, 7 * MIB, 1L);
+		assertThat(S3PartCopies.ranges(List.of(5 * MIB, 7 * MIB, 1L))).as("parts of one size but the last").isNull();
 		assertThat(S3PartCopies.ranges(List.of(3L))).singleElement().isEqualTo(new S3PartCopies.Range(0, 0, 3));
 		assertThat(S3PartCopies.ranges(List.of(6 * MIB, 0L))).hasSize(1);
 	}
@@ -44,7 +45,8 @@ class S3PartCopiesTests {
 
 	@Test
 	void rangesWhenAnObjectIsOverFiveGibibytesThenCopiedInRangesOfAtMostThat() {
-		long size = 12 * GIB + 5;
+		assertThat(S3PartCopies.ranges(List.of(12 * GIB + 5, 10L))).as("cut into unequal parts").isNull();
+		long size = 12 * GIB;
 		List<S3PartCopies.Range> ranges = S3PartCopies.ranges(List.of(size, 10L));
 		assertThat(ranges).hasSize(4);
 		assertThat(ranges.subList(0, 3)).allSatisfy((range) -> {
