@@ -95,7 +95,7 @@ class ArchitectureTests {
 			.definedBy("dev.chunkedupload.upload.lease..")
 			.layer("model")
 			.definedBy("dev.chunkedupload.upload.model..", "dev.chunkedupload.upload.error..",
-					"dev.chunkedupload.upload.hash..")
+					"dev.chunkedupload.upload.hash..", "dev.chunkedupload.upload.metrics..")
 			.layer("stores")
 			.definedBy("dev.chunkedupload.storage..")
 			.layer("adapters")

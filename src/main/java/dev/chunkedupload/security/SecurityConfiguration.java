@@ -27,6 +27,7 @@ import org.springframework.security.web.access.RequestMatcherDelegatingAccessDen
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
@@ -52,7 +53,12 @@ class SecurityConfiguration {
 	SecurityFilterChain securityFilterChain(HttpSecurity http, UserDetailsService users, PasswordEncoder encoder,
 			Clock clock) throws Exception {
 		ProblemResponses problems = new ProblemResponses();
-		RequestMatcher api = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
+		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+		// Read by programs (scripts, Prometheus, OpenAPI tools): problem details for 401
+		// and
+		// 403, never a login page, and no request remembered for after a login.
+		RequestMatcher api = new OrRequestMatcher(paths.matcher("/api/**"), paths.matcher("/actuator/**"),
+				paths.matcher("/v3/api-docs"), paths.matcher("/v3/api-docs/**"));
 		RequestMatcher ownCredentials = (HttpServletRequest request) -> request.getHeader("Authorization") != null;
 		DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);
 		passwords.setPasswordEncoder(encoder);

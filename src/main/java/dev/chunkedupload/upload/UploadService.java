@@ -21,6 +21,8 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.metrics.ChunkOutcome;
+import dev.chunkedupload.upload.metrics.UploadMetrics;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
@@ -61,8 +63,11 @@ public class UploadService {
 
 	private final Clock clock;
 
+	private final UploadMetrics metrics;
+
 	UploadService(UploadRepository repository, StorageService storage, Leases leases, UploadConcatenation concatenation,
-			UploadProperties properties, Clock clock) {
+			UploadProperties properties, Clock clock, UploadMetrics metrics) {
+		this.metrics = metrics;
 		this.repository = repository;
 		this.storage = storage;
 		this.leases = leases;
@@ -91,6 +96,12 @@ public class UploadService {
 	 * @return the upload after them
 	 */
 	public ChunkedUpload create(String owner, UploadProtocol protocol, UploadDetails details, Chunk chunk,
+			InputStream body) {
+		return this.metrics.chunk(protocol, () -> createWithChunk(owner, protocol, details, chunk, body),
+				(created) -> storedFrom(0, created));
+	}
+
+	private ChunkedUpload createWithChunk(String owner, UploadProtocol protocol, UploadDetails details, Chunk chunk,
 			InputStream body) {
 		if (chunk.offset() != 0) {
 			throw new OffsetMismatchException(0, chunk.offset());
@@ -127,13 +138,20 @@ public class UploadService {
 		// A first look without the lease: a chunk that cannot fit is refused without
 		// taking the lease away from a writer that may be about to send the right one.
 		ChunkedUpload current = load(owner, uploadId);
-		checkLimits(chunk);
-		checkAppendable(current, chunk);
-		try (Lease held = this.leases.acquire(uploadId)) {
-			ChunkedUpload upload = load(owner, uploadId);
-			checkAppendable(upload, chunk);
-			return this.storage.append(upload, chunk, body, held);
-		}
+		return this.metrics.chunk(current.getProtocol(), () -> {
+			checkLimits(chunk);
+			checkAppendable(current, chunk);
+			try (Lease held = this.leases.acquire(uploadId)) {
+				ChunkedUpload upload = load(owner, uploadId);
+				checkAppendable(upload, chunk);
+				return this.storage.append(upload, chunk, body, held);
+			}
+		}, (appended) -> storedFrom(current.getOffset(), appended));
+	}
+
+	/** A request that moved no bytes (a creation or a length declaration) is no chunk. */
+	private static ChunkOutcome storedFrom(long offset, ChunkedUpload after) {
+		return (after.getOffset() > offset) ? ChunkOutcome.STORED : null;
 	}
 
 	/**

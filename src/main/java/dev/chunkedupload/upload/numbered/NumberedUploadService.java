@@ -21,6 +21,8 @@ import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.metrics.ChunkOutcome;
+import dev.chunkedupload.upload.metrics.UploadMetrics;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.SafeFileName;
 import dev.chunkedupload.upload.model.UploadDiscarded;
@@ -97,9 +99,12 @@ public class NumberedUploadService {
 
 	private final TransactionTemplate transaction;
 
+	private final UploadMetrics metrics;
+
 	NumberedUploadService(UploadRepository uploads, NumberedChunkRecords records, StorageService storage,
 			NumberedPieces pieces, Leases leases, PrefixHasher hasher, UploadProperties properties, Clock clock,
-			TransactionTemplate transaction) {
+			TransactionTemplate transaction, UploadMetrics metrics) {
+		this.metrics = metrics;
 		this.uploads = uploads;
 		this.records = records;
 		this.storage = storage;
@@ -161,6 +166,11 @@ public class NumberedUploadService {
 	 * longer answers to this file, so sending it again starts a new upload)
 	 */
 	public ChunkReceipt write(String owner, UploadProtocol protocol, NumberedChunk chunk, InputStream body) {
+		return this.metrics.chunk(protocol, () -> writeChunk(owner, protocol, chunk, body),
+				(receipt) -> receipt.duplicate() ? ChunkOutcome.DUPLICATE : ChunkOutcome.STORED);
+	}
+
+	private ChunkReceipt writeChunk(String owner, UploadProtocol protocol, NumberedChunk chunk, InputStream body) {
 		chunk.checkAgainst(this.properties.maxBytes().toBytes(), this.properties.maxChunkSize().toBytes());
 		ChunkedUpload upload = findOrStart(owner, protocol, chunk);
 		if (upload.getStatus() == UploadStatus.COMPLETE) {

@@ -24,6 +24,7 @@ import dev.chunkedupload.upload.error.UploadIncompleteException;
 import dev.chunkedupload.upload.hash.RunningMd5;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.metrics.UploadMetrics;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.UploadDiscarded;
@@ -63,8 +64,11 @@ public class StorageService {
 
 	private final ApplicationEventPublisher events;
 
+	private final UploadMetrics metrics;
+
 	StorageService(UploadStore store, WritePipeline pipeline, Leases leases, UploadProperties properties, Clock clock,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, UploadMetrics metrics) {
+		this.metrics = metrics;
 		this.events = events;
 		this.store = store;
 		this.pipeline = pipeline;
@@ -112,6 +116,7 @@ public class StorageService {
 					this.leases.record(held, (current) -> recorded(writer, current).append(moved.bytes(), state, false,
 							this.clock.instant(), this.properties.expiration()));
 					kept = start + moved.bytes();
+					this.metrics.received(upload.getProtocol(), moved.bytes());
 				}
 				throw new ChunkInterruptedException(
 						"The request body ended early after " + moved.bytes() + " bytes of this chunk",
@@ -119,8 +124,10 @@ public class StorageService {
 			}
 			byte[] state = moved.md5().saveState();
 			Instant now = this.clock.instant();
-			return this.leases.record(held, (current) -> recorded(writer, current).append(moved.bytes(), state,
-					chunk.last(), now, this.properties.expiration()));
+			ChunkedUpload appended = this.leases.record(held, (current) -> recorded(writer, current)
+				.append(moved.bytes(), state, chunk.last(), now, this.properties.expiration()));
+			this.metrics.received(upload.getProtocol(), moved.bytes());
+			return appended;
 		}
 		catch (RuntimeException ex) {
 			discardAfter(upload.getStorageKey(), kept);
@@ -182,6 +189,7 @@ public class StorageService {
 		this.store.complete(upload.getStorageKey(), upload.getOffset(), finalKey);
 		Instant now = this.clock.instant();
 		ChunkedUpload completed = this.leases.record(held, (current) -> current.complete(finalKey, md5, now));
+		this.metrics.completed(completed.getProtocol());
 		logger.info("Upload {} of {} complete: {} bytes, md5 {}", upload.getId(), upload.getOwner(),
 				completed.getOffset(), md5);
 		return completed;
