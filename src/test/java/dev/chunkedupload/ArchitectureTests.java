@@ -100,7 +100,8 @@ class ArchitectureTests {
 			.definedBy("dev.chunkedupload.storage..")
 			.layer("adapters")
 			.definedBy("dev.chunkedupload.protocol..", "dev.chunkedupload.web..", "dev.chunkedupload.documents..",
-					"dev.chunkedupload.forms..", "dev.chunkedupload.security..", "dev.chunkedupload.problem..")
+					"dev.chunkedupload.forms..", "dev.chunkedupload.security..", "dev.chunkedupload.problem..",
+					"dev.chunkedupload.apidocs..")
 			.whereLayer("adapters")
 			.mayNotBeAccessedByAnyLayer()
 			.whereLayer("services")

@@ -21,8 +21,6 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
-import dev.chunkedupload.upload.metrics.ChunkOutcome;
-import dev.chunkedupload.upload.metrics.UploadMetrics;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
@@ -63,11 +61,8 @@ public class UploadService {
 
 	private final Clock clock;
 
-	private final UploadMetrics metrics;
-
 	UploadService(UploadRepository repository, StorageService storage, Leases leases, UploadConcatenation concatenation,
-			UploadProperties properties, Clock clock, UploadMetrics metrics) {
-		this.metrics = metrics;
+			UploadProperties properties, Clock clock) {
 		this.repository = repository;
 		this.storage = storage;
 		this.leases = leases;
@@ -97,12 +92,6 @@ public class UploadService {
 	 */
 	public ChunkedUpload create(String owner, UploadProtocol protocol, UploadDetails details, Chunk chunk,
 			InputStream body) {
-		return this.metrics.chunk(protocol, () -> createWithChunk(owner, protocol, details, chunk, body),
-				(created) -> storedFrom(0, created));
-	}
-
-	private ChunkedUpload createWithChunk(String owner, UploadProtocol protocol, UploadDetails details, Chunk chunk,
-			InputStream body) {
 		if (chunk.offset() != 0) {
 			throw new OffsetMismatchException(0, chunk.offset());
 		}
@@ -118,7 +107,7 @@ public class UploadService {
 		}
 		ChunkedUpload upload = this.repository.save(leased);
 		try (Lease held = this.leases.adopt(id, token)) {
-			return this.storage.append(upload, chunk, body, held);
+			return this.storage.metered(protocol, 0, () -> this.storage.append(upload, chunk, body, held));
 		}
 		catch (RuntimeException ex) {
 			discardRefused(upload);
@@ -138,7 +127,7 @@ public class UploadService {
 		// A first look without the lease: a chunk that cannot fit is refused without
 		// taking the lease away from a writer that may be about to send the right one.
 		ChunkedUpload current = load(owner, uploadId);
-		return this.metrics.chunk(current.getProtocol(), () -> {
+		return this.storage.metered(current.getProtocol(), current.getOffset(), () -> {
 			checkLimits(chunk);
 			checkAppendable(current, chunk);
 			try (Lease held = this.leases.acquire(uploadId)) {
@@ -146,12 +135,7 @@ public class UploadService {
 				checkAppendable(upload, chunk);
 				return this.storage.append(upload, chunk, body, held);
 			}
-		}, (appended) -> storedFrom(current.getOffset(), appended));
-	}
-
-	/** A request that moved no bytes (a creation or a length declaration) is no chunk. */
-	private static ChunkOutcome storedFrom(long offset, ChunkedUpload after) {
-		return (after.getOffset() > offset) ? ChunkOutcome.STORED : null;
+		});
 	}
 
 	/**

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.chunkedupload.storage.StorageProperties;
+import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.UploadProtocol;
 import dev.chunkedupload.upload.model.UploadRepository;
 import dev.chunkedupload.upload.model.UploadStatus;
@@ -162,6 +163,18 @@ public class UploadMetrics {
 		finally {
 			this.inFlight.decrementAndGet();
 		}
+	}
+
+	/**
+	 * Store a chunk of a sequential upload, timed and counted: a request that moved no
+	 * bytes (a creation without any, a length declaration) is no chunk.
+	 * @param protocol the upload's protocol
+	 * @param offset the upload's offset before the chunk
+	 * @param write stores the chunk
+	 * @return the upload after the chunk
+	 */
+	public ChunkedUpload sequential(UploadProtocol protocol, long offset, Supplier<ChunkedUpload> write) {
+		return chunk(protocol, write, (after) -> (after.getOffset() > offset) ? ChunkOutcome.STORED : null);
 	}
 
 	/**
