@@ -119,6 +119,27 @@ class ReadinessIntegrationTests {
 		}
 	}
 
+	@Test
+	void probesWhenOnASeparateManagementPortThenSameRulesThereAndNoneOnTheServerPort() {
+		try (ConfigurableApplicationContext app = start("--management.server.port=0",
+				"--management.server.address=127.0.0.1")) {
+			int port = Integer.parseInt(app.getEnvironment().getRequiredProperty("local.management.port"));
+			assertThat(port).isNotEqualTo(TwoInstancesIntegrationTests.port(app));
+			HttpTestClient anonymous = new HttpTestClient(port, null);
+			Response ready = anonymous.get("/actuator/health/readiness");
+			assertThat(ready.status()).isEqualTo(200);
+			assertThat(ready.json().has("components")).isFalse();
+			assertThat(anonymous.as("root").get("/actuator/health/readiness").json().has("components")).isTrue();
+			assertThat(anonymous.get("/actuator/prometheus").status()).isEqualTo(401);
+			assertThat(anonymous.as("alice").get("/actuator/prometheus").status()).isEqualTo(403);
+			Response scrape = anonymous.as("root").get("/actuator/prometheus");
+			assertThat(scrape.status()).isEqualTo(200);
+			assertThat(scrape.text()).contains("chunked_upload_uploads_active");
+			assertThat(new HttpTestClient(TwoInstancesIntegrationTests.port(app), "root").get("/actuator/prometheus")
+				.status()).isEqualTo(404);
+		}
+	}
+
 	private ConfigurableApplicationContext start(String... more) {
 		List<String> arguments = new ArrayList<>(
 				List.of("--server.port=0", "--server.address=127.0.0.1", "--chunked-upload.data-dir=" + this.dataDir,
