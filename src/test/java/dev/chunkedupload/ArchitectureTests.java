@@ -95,13 +95,13 @@ class ArchitectureTests {
 			.definedBy("dev.chunkedupload.upload.lease..")
 			.layer("model")
 			.definedBy("dev.chunkedupload.upload.model..", "dev.chunkedupload.upload.error..",
-					"dev.chunkedupload.upload.hash..")
+					"dev.chunkedupload.upload.hash..", "dev.chunkedupload.upload.metrics..")
 			.layer("stores")
 			.definedBy("dev.chunkedupload.storage..")
 			.layer("adapters")
 			.definedBy("dev.chunkedupload.protocol..", "dev.chunkedupload.web..", "dev.chunkedupload.documents..",
 					"dev.chunkedupload.forms..", "dev.chunkedupload.security..", "dev.chunkedupload.problem..",
-					"dev.chunkedupload.multipart..", "dev.chunkedupload.integration..")
+					"dev.chunkedupload.multipart..", "dev.chunkedupload.integration..", "dev.chunkedupload.apidocs..")
 			.whereLayer("adapters")
 			.mayNotBeAccessedByAnyLayer()
 			.whereLayer("services")

@@ -4,6 +4,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -29,6 +31,8 @@ public final class ProblemTable {
 
 	private final Map<Class<? extends Throwable>, Function<Throwable, Problem>> rows = new LinkedHashMap<>();
 
+	private final Map<Integer, Set<String>> documented = new TreeMap<>();
+
 	/**
 	 * Answers {@code type} with {@code status} and {@code slug}, and its message as the
 	 * detail.
@@ -38,6 +42,7 @@ public final class ProblemTable {
 	 * @return this table
 	 */
 	public ProblemTable on(Class<? extends Throwable> type, HttpStatusCode status, String slug) {
+		document(status, slug);
 		return on(type, (ex) -> Problem.of(status, slug, ex.getMessage()));
 	}
 
@@ -54,6 +59,7 @@ public final class ProblemTable {
 	 */
 	public <E extends Throwable> ProblemTable on(Class<E> type, HttpStatusCode status, String slug,
 			BiConsumer<Problem, ? super E> details) {
+		document(status, slug);
 		return on(type, (ex) -> {
 			Problem problem = Problem.of(status, slug, ex.getMessage());
 			details.accept(problem, ex);
@@ -72,6 +78,19 @@ public final class ProblemTable {
 	public <E extends Throwable> ProblemTable on(Class<E> type, Function<? super E, Problem> answer) {
 		this.rows.put(type, (ex) -> answer.apply(type.cast(ex)));
 		return this;
+	}
+
+	/**
+	 * The problem types of the rows with a fixed status, by status, for the API
+	 * description (rows whose exception carries its own status are not known here).
+	 * @return the slugs (the last segment of each {@code type} URI) by status code
+	 */
+	public Map<Integer, Set<String>> documented() {
+		return Collections.unmodifiableMap(this.documented);
+	}
+
+	private void document(HttpStatusCode status, String slug) {
+		this.documented.computeIfAbsent(status.value(), (code) -> new TreeSet<>()).add(slug);
 	}
 
 	/**

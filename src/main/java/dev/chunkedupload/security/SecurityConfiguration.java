@@ -30,7 +30,10 @@ import org.springframework.security.web.access.RequestMatcherDelegatingAccessDen
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
@@ -53,11 +56,24 @@ class SecurityConfiguration {
 			+ "img-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
 			+ "form-action 'self'; frame-ancestors 'none'";
 
+	/**
+	 * Swagger UI's bundle injects a {@code <style>} element, so its pages allow inline
+	 * styles; scripts stay this server's own files, as everywhere.
+	 */
+	static final String SWAGGER_UI_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'",
+			"style-src 'self' 'unsafe-inline'");
+
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http, UserDetailsService users, PasswordEncoder encoder,
 			ApiTokens tokens, Clock clock) throws Exception {
 		ProblemResponses problems = new ProblemResponses();
-		RequestMatcher api = PathPatternRequestMatcher.withDefaults().matcher("/api/**");
+		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+		// Read by programs (scripts, Prometheus, OpenAPI tools): problem details for 401
+		// and
+		// 403, never a login page, and no request remembered for after a login.
+		RequestMatcher api = new OrRequestMatcher(paths.matcher("/api/**"), paths.matcher("/actuator/**"),
+				paths.matcher("/v3/api-docs"), paths.matcher("/v3/api-docs/**"));
+		RequestMatcher swaggerUi = paths.matcher("/swagger-ui/**");
 		RequestMatcher ownCredentials = (HttpServletRequest request) -> request.getHeader("Authorization") != null;
 		DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(users);
 		passwords.setPasswordEncoder(encoder);
@@ -88,7 +104,11 @@ class SecurityConfiguration {
 			// unless
 			// origins are configured), applied before authentication so preflights pass.
 			.cors(Customizer.withDefaults())
-			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
+			.headers((headers) -> headers
+				.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(swaggerUi,
+						new ContentSecurityPolicyHeaderWriter(SWAGGER_UI_CONTENT_SECURITY_POLICY)))
+				.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(new NegatedRequestMatcher(swaggerUi),
+						new ContentSecurityPolicyHeaderWriter(CONTENT_SECURITY_POLICY))))
 			.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(problems, api)
 				.accessDeniedHandler(apiOnly(api, problems)));
 		return http.build();

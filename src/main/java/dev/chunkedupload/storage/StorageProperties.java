@@ -47,9 +47,14 @@ public record StorageProperties(@DefaultValue("filesystem") @NotNull Type type,
 	 * @param directIoBuffer appended bytes are gathered in buffers of this size (a
 	 * multiple of 4 KB) and written with {@code O_DIRECT}, bypassing the page cache;
 	 * {@code 0} writes through the page cache instead
+	 * @param minFreeSpace below this much usable space under {@code root} the server
+	 * reports itself not ready ({@code OUT_OF_SERVICE} at
+	 * {@code /actuator/health/readiness}), so a balancer sends new uploads elsewhere
+	 * before chunks start failing; {@code 0} turns the check off
 	 */
 	public record Filesystem(@DefaultValue("./data") @NotNull Path root, @DefaultValue("true") boolean fsync,
-			@DefaultValue("4MB") @NotNull DataSize flushEvery, @DefaultValue("1MB") @NotNull DataSize directIoBuffer) {
+			@DefaultValue("4MB") @NotNull DataSize flushEvery, @DefaultValue("1MB") @NotNull DataSize directIoBuffer,
+			@DefaultValue("1GB") @NotNull DataSize minFreeSpace) {
 
 	}
 
@@ -71,12 +76,16 @@ public record StorageProperties(@DefaultValue("filesystem") @NotNull Type type,
 	 * @param presignedDownloads whether a download is answered with a redirect to a
 	 * short-lived presigned URL, so large downloads go straight from the bucket
 	 * @param presignedDownloadTtl how long such a URL is valid
+	 * @param healthCheckCache how long the readiness check reuses its last answer on
+	 * whether the bucket is reachable, so that frequent probes do not each cost a request
+	 * to S3
 	 */
 	public record S3(String bucket, String endpoint, @DefaultValue("us-east-1") @NotNull String region,
 			@DefaultValue("false") boolean pathStyleAccess, @DefaultValue("") @NotNull String prefix,
 			@DefaultValue("8MB") @NotNull DataSize partSize, @DefaultValue("50GB") @NotNull DataSize maxObjectSize,
 			@DefaultValue("false") boolean presignedDownloads,
-			@DefaultValue("5m") @NotNull Duration presignedDownloadTtl) {
+			@DefaultValue("5m") @NotNull Duration presignedDownloadTtl,
+			@DefaultValue("5s") @NotNull Duration healthCheckCache) {
 
 	}
 

@@ -109,7 +109,8 @@ public class UploadService {
 		}
 		ChunkedUpload upload = this.leases.insert(leased);
 		try (Lease held = this.leases.adopt(id, token)) {
-			return this.storage.append(upload, chunk, body, held, this.admissions.allowance(upload, chunk));
+			return this.storage.metered(protocol, 0,
+					() -> this.storage.append(upload, chunk, body, held, this.admissions.allowance(upload, chunk)));
 		}
 		catch (RuntimeException ex) {
 			discardRefused(upload);
@@ -129,14 +130,16 @@ public class UploadService {
 		// A first look without the lease: a chunk that cannot fit is refused without
 		// taking the lease away from a writer that may be about to send the right one.
 		ChunkedUpload current = load(owner, uploadId);
-		checkLimits(chunk);
-		checkAppendable(current, chunk);
-		Optional<Lease> unchanged = this.leases.acquireUnchanged(current);
-		try (Lease held = unchanged.orElseGet(() -> this.leases.acquire(uploadId))) {
-			ChunkedUpload upload = unchanged.isPresent() ? current : load(owner, uploadId);
-			checkAppendable(upload, chunk);
-			return this.storage.append(upload, chunk, body, held, this.admissions.allowance(upload, chunk));
-		}
+		return this.storage.metered(current.getProtocol(), current.getOffset(), () -> {
+			checkLimits(chunk);
+			checkAppendable(current, chunk);
+			Optional<Lease> unchanged = this.leases.acquireUnchanged(current);
+			try (Lease held = unchanged.orElseGet(() -> this.leases.acquire(uploadId))) {
+				ChunkedUpload upload = unchanged.isPresent() ? current : load(owner, uploadId);
+				checkAppendable(upload, chunk);
+				return this.storage.append(upload, chunk, body, held, this.admissions.allowance(upload, chunk));
+			}
+		});
 	}
 
 	/**

@@ -20,4 +20,13 @@ class FileSystemStoreConfiguration {
 				Math.toIntExact(settings.directIoBuffer().toBytes()));
 	}
 
+	/**
+	 * Named so that readiness includes it as {@code uploadStore}, whichever store runs.
+	 */
+	@Bean
+	FileSystemStoreHealthIndicator uploadStoreHealthIndicator(StorageProperties properties) {
+		return new FileSystemStoreHealthIndicator(properties.filesystem().root(),
+				properties.filesystem().minFreeSpace());
+	}
+
 }

@@ -49,6 +49,14 @@ class S3StoreConfiguration {
 	}
 
 	/**
+	 * Named so that readiness includes it as {@code uploadStore}, whichever store runs.
+	 */
+	@Bean
+	S3StoreHealthIndicator uploadStoreHealthIndicator(S3Client uploadS3Client, StorageProperties properties) {
+		return new S3StoreHealthIndicator(uploadS3Client, properties.s3().bucket(), properties.s3().healthCheckCache());
+	}
+
+	/**
 	 * Signs download URLs as the client signs requests: same endpoint, region, style,
 	 * credentials.
 	 */

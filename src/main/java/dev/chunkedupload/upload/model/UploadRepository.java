@@ -33,6 +33,11 @@ public interface UploadRepository extends JpaRepository<ChunkedUpload, String> {
 	List<ChunkedUpload> findAllByOrderByCreatedAtDesc();
 
 	/**
+	 * How many uploads with a status are not past a time (active uploads, for metrics).
+	 */
+	long countByStatusAndExpiresAtAfter(UploadStatus status, Instant now);
+
+	/**
 	 * Incomplete uploads idle past their expiry, in (expiry, id) order after a given
 	 * position, so a sweep walks past the ones it has to leave alone.
 	 */

@@ -21,6 +21,8 @@ import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.metrics.ChunkOutcome;
+import dev.chunkedupload.upload.metrics.UploadMetrics;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.NewUpload;
 import dev.chunkedupload.upload.model.SafeFileName;
@@ -47,29 +49,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Uploads whose chunks are numbered and arrive in parallel, out of order and repeated
  * (resumable.js, flow.js). Each chunk is written straight to its byte position in the
  * upload's one {@code .part} file; the stored chunk numbers are rows, so the cost of a
- * chunk does not grow with the number of chunks.
- * <p>
- * Who may write what, across every instance sharing the database:
- * <ul>
- * <li>A chunk is written by the request that <b>claimed</b> it: inserting its row fails
- * on the primary key for everyone else (busy while the claim's lease runs, the same
- * answer as a duplicate once it is stored). Different chunks of one upload are written at
- * the same time.</li>
- * <li>After {@code fsync}, a short transaction marks the chunk stored and records the
- * activity, but only while the upload's own lease is free: that lease is what deletion,
- * expiry and completion take, so a chunk is never acknowledged into an upload one of them
- * is ending.</li>
- * <li>The MD5 is advanced over the contiguous prefix of stored chunks (the
- * {@code upload_offset} and {@code hash_state} columns) by whoever holds the upload's
- * <b>hash lease</b>, reading back bytes that were just written and are still in the page
- * cache. A request that finds the hash lease taken leaves the work to its holder, who
- * looks again after releasing it.</li>
- * <li>Completion happens when the number of stored chunks equals the number of chunks,
- * never by adding sizes: the request that sees this takes the upload lease, finishes the
- * MD5 (normally only the last chunks are left), moves the file and records COMPLETE in a
- * transaction guarded by that lease, so it happens exactly once.</li>
- * </ul>
- * No transaction is open while bytes flow.
+ * chunk does not grow with the number of chunks. How they share the work across instances
+ * is told in {@code package-info}. No transaction is open while bytes flow.
  */
 @Service
 public class NumberedUploadService {
@@ -102,9 +83,12 @@ public class NumberedUploadService {
 
 	private final UploadAdmissions admissions;
 
+	private final UploadMetrics metrics;
+
 	NumberedUploadService(UploadRepository uploads, NumberedChunkRecords records, StorageService storage,
 			NumberedPieces pieces, Leases leases, PrefixHasher hasher, UploadProperties properties, Clock clock,
-			TransactionTemplate transaction, UploadAdmissions admissions) {
+			TransactionTemplate transaction, UploadAdmissions admissions, UploadMetrics metrics) {
+		this.metrics = metrics;
 		this.uploads = uploads;
 		this.admissions = admissions;
 		this.records = records;
@@ -167,6 +151,11 @@ public class NumberedUploadService {
 	 * longer answers to this file, so sending it again starts a new upload)
 	 */
 	public ChunkReceipt write(String owner, UploadProtocol protocol, NumberedChunk chunk, InputStream body) {
+		return this.metrics.chunk(protocol, () -> writeChunk(owner, protocol, chunk, body),
+				(receipt) -> receipt.duplicate() ? ChunkOutcome.DUPLICATE : ChunkOutcome.STORED);
+	}
+
+	private ChunkReceipt writeChunk(String owner, UploadProtocol protocol, NumberedChunk chunk, InputStream body) {
 		chunk.checkAgainst(this.properties.maxBytes().toBytes(), this.properties.maxChunkSize().toBytes());
 		ChunkedUpload upload = findOrStart(owner, protocol, chunk);
 		if (upload.getStatus() == UploadStatus.COMPLETE) {

@@ -13,6 +13,7 @@ import dev.chunkedupload.storage.UploadStore;
 import dev.chunkedupload.upload.error.ChunkInterruptedException;
 import dev.chunkedupload.upload.hash.RunningMd5;
 import dev.chunkedupload.upload.lease.Lease;
+import dev.chunkedupload.upload.metrics.UploadMetrics;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 
 import org.springframework.stereotype.Component;
@@ -31,9 +32,12 @@ public class NumberedPieces {
 
 	private final WritePipeline pipeline;
 
-	NumberedPieces(UploadStore store, WritePipeline pipeline) {
+	private final UploadMetrics metrics;
+
+	NumberedPieces(UploadStore store, WritePipeline pipeline, UploadMetrics metrics) {
 		this.store = store;
 		this.pipeline = pipeline;
+		this.metrics = metrics;
 	}
 
 	/**
@@ -89,6 +93,7 @@ public class NumberedPieces {
 		if (!inPlace) {
 			this.store.complete(target, length, target);
 		}
+		this.metrics.received(upload.getProtocol(), length);
 	}
 
 	/**

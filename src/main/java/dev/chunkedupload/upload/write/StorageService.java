@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +25,14 @@ import dev.chunkedupload.upload.error.UploadIncompleteException;
 import dev.chunkedupload.upload.hash.RunningMd5;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.metrics.UploadMetrics;
 import dev.chunkedupload.upload.model.ByteAllowance;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.UploadDiscarded;
 import dev.chunkedupload.upload.model.UploadEvent;
 import dev.chunkedupload.upload.model.UploadProperties;
+import dev.chunkedupload.upload.model.UploadProtocol;
 import dev.chunkedupload.upload.model.UploadStatus;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -67,8 +70,11 @@ public class StorageService {
 
 	private final StoreCopies copies;
 
+	private final UploadMetrics metrics;
+
 	StorageService(UploadStore store, WritePipeline pipeline, Leases leases, UploadProperties properties, Clock clock,
-			ApplicationEventPublisher events, StoreCopies copies) {
+			ApplicationEventPublisher events, StoreCopies copies, UploadMetrics metrics) {
+		this.metrics = metrics;
 		this.events = events;
 		this.copies = copies;
 		this.store = store;
@@ -120,6 +126,7 @@ public class StorageService {
 					this.leases.record(held, (current) -> recorded(writer, current).append(moved.bytes(), state, false,
 							this.clock.instant(), this.properties.expiration()));
 					kept = start + moved.bytes();
+					this.metrics.received(upload.getProtocol(), moved.bytes());
 				}
 				throw new ChunkInterruptedException(
 						"The request body ended early after " + moved.bytes() + " bytes of this chunk",
@@ -127,13 +134,28 @@ public class StorageService {
 			}
 			byte[] state = moved.md5().saveState();
 			Instant now = this.clock.instant();
-			return this.leases.record(held, (current) -> recorded(writer, current).append(moved.bytes(), state,
-					chunk.last(), now, this.properties.expiration()));
+			ChunkedUpload appended = this.leases.record(held, (current) -> recorded(writer, current)
+				.append(moved.bytes(), state, chunk.last(), now, this.properties.expiration()));
+			this.metrics.received(upload.getProtocol(), moved.bytes());
+			return appended;
 		}
 		catch (RuntimeException ex) {
 			discardAfter(upload.getStorageKey(), kept);
 			throw ex;
 		}
+	}
+
+	/**
+	 * Store a chunk of a sequential upload, counted and timed by what becomes of it (see
+	 * {@link UploadMetrics#sequential}); the caller's checks before {@link #append} are
+	 * part of the chunk, so that their refusals count too.
+	 * @param protocol the upload's protocol
+	 * @param offset the upload's offset before the chunk
+	 * @param chunk checks and appends the chunk
+	 * @return the upload after the chunk
+	 */
+	public ChunkedUpload metered(UploadProtocol protocol, long offset, Supplier<ChunkedUpload> chunk) {
+		return this.metrics.sequential(protocol, offset, chunk);
 	}
 
 	/**
@@ -198,6 +220,7 @@ public class StorageService {
 		Instant now = this.clock.instant();
 		ChunkedUpload completed = this.leases.record(held, UploadEvent.Type.COMPLETED,
 				(current) -> current.complete(finalKey, md5, now));
+		this.metrics.completed(completed.getProtocol());
 		logger.info("Upload {} of {} complete: {} bytes, md5 {}", upload.getId(), upload.getOwner(),
 				completed.getOffset(), md5);
 		return completed;

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.chunkedupload.storage.PieceWriter;
 import dev.chunkedupload.upload.hash.PipelinedHasher;
 import dev.chunkedupload.upload.hash.RunningMd5;
+import dev.chunkedupload.upload.metrics.UploadMetrics;
 import dev.chunkedupload.upload.model.UploadProperties;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -36,7 +37,10 @@ public class WritePipeline implements DisposableBean {
 
 	private final ExecutorService hashExecutor;
 
-	WritePipeline(UploadProperties properties) {
+	private final UploadMetrics metrics;
+
+	WritePipeline(UploadProperties properties, UploadMetrics metrics) {
+		this.metrics = metrics;
 		this.bufferSize = Math.toIntExact(properties.bufferSize().toBytes());
 		AtomicInteger count = new AtomicInteger();
 		// One thread per transfer being hashed, so it grows with the request threads and
@@ -87,7 +91,9 @@ public class WritePipeline implements DisposableBean {
 				}
 				limit.checkReceived(written + n);
 				if (sink != null) {
+					long writing = this.metrics.now();
 					sink.write(buffer, 0, n);
+					this.metrics.storageWrite(this.metrics.now() - writing);
 				}
 				if (hasher != null) {
 					hasher.hash(buffer, n);
@@ -103,7 +109,9 @@ public class WritePipeline implements DisposableBean {
 				limit.checkEnded(written);
 			}
 			if (sink != null && (broken == null || written > 0)) {
+				long syncing = this.metrics.now();
 				sink.sync();
+				this.metrics.storageSync(this.metrics.now() - syncing);
 			}
 			return new Transferred(written, (hasher != null) ? hasher.finish() : null, broken);
 		}
