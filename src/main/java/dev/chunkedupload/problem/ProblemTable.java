@@ -10,9 +10,11 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
 
 /**
  * One adapter's answers: which exception becomes which problem. The adapter's
@@ -72,6 +74,18 @@ public final class ProblemTable {
 	public <E extends Throwable> ProblemTable on(Class<E> type, Function<? super E, Problem> answer) {
 		this.rows.put(type, (ex) -> answer.apply(type.cast(ex)));
 		return this;
+	}
+
+	/**
+	 * Answers the exceptions of the database layer ({@link DataAccessException},
+	 * {@link TransactionException}) as {@link DatabaseFailures} does: 503 with
+	 * {@code Retry-After} while the database cannot be reached, else 500. The handler's
+	 * annotation names both types.
+	 * @return this table
+	 */
+	public ProblemTable onDatabaseFailures() {
+		on(DataAccessException.class, DatabaseFailures::problem);
+		return on(TransactionException.class, DatabaseFailures::problem);
 	}
 
 	/**

@@ -121,7 +121,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			this.paths.syncDirectory(path.getParent());
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot create " + key, ex);
+			throw StorageException.io("Cannot create " + key, ex);
 		}
 	}
 
@@ -152,7 +152,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			}
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot open " + key + " for writing", ex);
+			throw StorageException.io("Cannot open " + key + " for writing", ex);
 		}
 	}
 
@@ -167,7 +167,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			// Nothing stored, nothing to discard.
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot cut " + key + " back to " + offset, ex);
+			throw StorageException.io("Cannot cut " + key + " back to " + offset, ex);
 		}
 	}
 
@@ -191,7 +191,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			throw new StoredObjectNotFoundException(key);
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot open " + key + " for writing", ex);
+			throw StorageException.io("Cannot open " + key + " for writing", ex);
 		}
 	}
 
@@ -233,7 +233,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			throw new StoredObjectNotFoundException(key);
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot concatenate into " + key, ex);
+			throw StorageException.io("Cannot concatenate into " + key, ex);
 		}
 	}
 
@@ -255,7 +255,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			throw new StoredObjectNotFoundException(key);
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot complete " + key, ex);
+			throw StorageException.io("Cannot complete " + key, ex);
 		}
 		if (!from.equals(to)) {
 			move(key, finalKey);
@@ -280,7 +280,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			Files.deleteIfExists(this.paths.resolve(key));
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot delete " + key, ex);
+			throw StorageException.io("Cannot delete " + key, ex);
 		}
 	}
 
@@ -308,7 +308,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			}
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot move " + source + " to " + target, ex);
+			throw StorageException.io("Cannot move " + source + " to " + target, ex);
 		}
 	}
 
@@ -321,7 +321,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			throw new StoredObjectNotFoundException(key);
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot read the size of " + key, ex);
+			throw StorageException.io("Cannot read the size of " + key, ex);
 		}
 	}
 

@@ -49,6 +49,14 @@ public class Leases {
 	 */
 	private final Map<String, Lease> held = new ConcurrentHashMap<>();
 
+	/**
+	 * Upload leases this instance failed to release (the database was unreachable when
+	 * their requests ended), by upload id: the holder's token. The next request for such
+	 * an upload releases it first, so an upload resumes as soon as the database is back
+	 * instead of after the lease duration.
+	 */
+	private final Map<String, String> unreleased = new ConcurrentHashMap<>();
+
 	Leases(UploadRepository repository, Clock clock, UploadProperties properties, TransactionTemplate transaction) {
 		this.repository = repository;
 		this.clock = clock;
@@ -66,7 +74,14 @@ public class Leases {
 		String token = newToken();
 		Instant now = this.clock.instant();
 		if (this.repository.acquireLease(uploadId, token, now, now.plus(this.duration)) != 1) {
-			throw new UploadBusyException(uploadId);
+			String stale = this.unreleased.remove(uploadId);
+			if (stale == null) {
+				throw new UploadBusyException(uploadId);
+			}
+			this.repository.releaseLease(uploadId, stale);
+			if (this.repository.acquireLease(uploadId, token, now, now.plus(this.duration)) != 1) {
+				throw new UploadBusyException(uploadId);
+			}
 		}
 		return register(hold(uploadId, token, new UploadLeaseRow(this.repository, uploadId)));
 	}
@@ -186,6 +201,7 @@ public class Leases {
 	private Lease register(Lease lease) {
 		this.held.put(lease.subject(), lease);
 		lease.onClose(() -> this.held.remove(lease.subject(), lease));
+		lease.onReleaseFailure(() -> this.unreleased.put(lease.subject(), lease.token()));
 		return lease;
 	}
 

@@ -144,14 +144,14 @@ public class StorageService {
 			Transferred moved = this.pipeline.transfer(in, writer, RunningMd5.restore(null),
 					BodyLimit.stored(key, total), false, heartbeat);
 			if (moved.broken()) {
-				throw new StorageException("Cannot read a partial upload of " + upload.getId(), moved.brokenBy());
+				throw StorageException.io("Cannot read a partial upload of " + upload.getId(), moved.brokenBy());
 			}
 			writer.record();
 			return moved.md5().saveState();
 		}
 		catch (IOException ex) {
 			discardAfter(key, 0);
-			throw new StorageException("Cannot read a partial upload of " + upload.getId(), ex);
+			throw StorageException.io("Cannot read a partial upload of " + upload.getId(), ex);
 		}
 		catch (RuntimeException ex) {
 			discardAfter(key, 0);
@@ -247,7 +247,7 @@ public class StorageService {
 			writer.record();
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot copy " + source + " to " + target, ex);
+			throw StorageException.io("Cannot copy " + source + " to " + target, ex);
 		}
 		this.store.complete(target, object.size(), target);
 		this.store.delete(source);
