@@ -1,0 +1,170 @@
+package dev.chunkedupload.faults;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.util.Arrays;
+
+import dev.chunkedupload.testsupport.HttpTestClient;
+import dev.chunkedupload.testsupport.HttpTestClient.Response;
+
+import static dev.chunkedupload.testsupport.ServerTestSupport.md5;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A file sent in two halves over one protocol, as that protocol's clients send it, so a
+ * fault test can break the second half and then check, in the protocol's own terms, what
+ * the server kept and that the upload resumes.
+ */
+final class TwoPieceUpload {
+
+	enum Protocol {
+
+		CHUNKED, RESUMABLE, TUS, RUFH
+
+	}
+
+	private final HttpTestClient client;
+
+	private final Protocol protocol;
+
+	private final byte[] file;
+
+	private final int half;
+
+	private String path;
+
+	private String id;
+
+	TwoPieceUpload(HttpTestClient client, Protocol protocol, byte[] file) {
+		this.client = client;
+		this.protocol = protocol;
+		this.file = file;
+		this.half = file.length / 2;
+	}
+
+	String id() {
+		return this.id;
+	}
+
+	int half() {
+		return this.half;
+	}
+
+	/** Create the upload with the first half, as the protocol does; expects success. */
+	void sendFirst() {
+		byte[] first = Arrays.copyOfRange(this.file, 0, this.half);
+		Response response = switch (this.protocol) {
+			case CHUNKED -> this.client.rawChunk(null, range(0, this.half), first, "fault.bin");
+			case RESUMABLE -> resumableChunk(1, first);
+			case TUS -> {
+				Response created = this.client.send(this.client.request("/api/tus")
+					.header("Tus-Resumable", "1.0.0")
+					.header("Upload-Length", String.valueOf(this.file.length))
+					.POST(BodyPublishers.noBody()));
+				assertThat(created.status()).as(created.text()).isEqualTo(201);
+				this.path = URI.create(created.header("Location")).getPath();
+				yield tusPatch(0, first);
+			}
+			case RUFH -> this.client.send(this.client.request("/api/rufh")
+				.header("Upload-Draft-Interop-Version", "9")
+				.header("Upload-Complete", "?0")
+				.header("Content-Type", "application/octet-stream")
+				.POST(BodyPublishers.ofByteArray(first)));
+		};
+		assertThat(response.status()).as(response.text()).isBetween(200, 204);
+		if (this.protocol == Protocol.CHUNKED || this.protocol == Protocol.RESUMABLE) {
+			this.id = response.json().get("upload_id").asString();
+		}
+		else {
+			if (this.protocol == Protocol.RUFH) {
+				this.path = URI.create(response.header("Location")).getPath();
+			}
+			this.id = this.path.substring(this.path.lastIndexOf('/') + 1);
+		}
+	}
+
+	/**
+	 * Send the second half, the last bytes of the file; returns whatever the server says.
+	 */
+	Response sendSecond() {
+		byte[] second = Arrays.copyOfRange(this.file, this.half, this.file.length);
+		return switch (this.protocol) {
+			case CHUNKED -> this.client.rawChunk(this.id, range(this.half, this.file.length - this.half), second, null);
+			case RESUMABLE -> resumableChunk(2, second);
+			case TUS -> tusPatch(this.half, second);
+			case RUFH -> this.client.send(this.client.request(this.path)
+				.header("Upload-Draft-Interop-Version", "9")
+				.header("Upload-Complete", "?1")
+				.header("Content-Type", "application/partial-upload")
+				.header("Upload-Offset", String.valueOf(this.half))
+				.method("PATCH", BodyPublishers.ofByteArray(second)));
+		};
+	}
+
+	/** The bytes the server says it has, asked the way the protocol's clients ask. */
+	long acknowledged() {
+		return switch (this.protocol) {
+			case CHUNKED -> this.client.get("/api/chunked-upload/" + this.id).json().get("offset").asLong();
+			case RESUMABLE -> (stored(1) ? this.half : 0) + (stored(2) ? this.file.length - this.half : 0);
+			case TUS -> Long.parseLong(
+					this.client
+						.send(this.client.request(this.path)
+							.header("Tus-Resumable", "1.0.0")
+							.method("HEAD", BodyPublishers.noBody()))
+						.header("Upload-Offset"));
+			case RUFH -> Long.parseLong(
+					this.client
+						.send(this.client.request(this.path)
+							.header("Upload-Draft-Interop-Version", "9")
+							.method("HEAD", BodyPublishers.noBody()))
+						.header("Upload-Offset"));
+		};
+	}
+
+	/**
+	 * Finish as the protocol does (the chunked protocol's completion with the MD5; the
+	 * others complete on their last byte) and check the stored file, byte for byte.
+	 */
+	void assertCompletes() {
+		if (this.protocol == Protocol.CHUNKED) {
+			Response complete = this.client.complete(this.id, md5(this.file));
+			assertThat(complete.status()).as(complete.text()).isEqualTo(200);
+		}
+		Response status = this.client.get("/api/uploads/" + this.id);
+		assertThat(status.json().get("status").asString()).as(status.text()).isEqualTo("complete");
+		assertThat(status.json().get("md5").asString()).isEqualTo(md5(this.file));
+		assertThat(this.client.get("/api/uploads/" + this.id + "/content").bytes()).isEqualTo(this.file);
+	}
+
+	private String range(int start, int length) {
+		return "bytes " + start + "-" + (start + length - 1) + "/" + this.file.length;
+	}
+
+	private Response tusPatch(long offset, byte[] bytes) {
+		return this.client.send(this.client.request(this.path)
+			.header("Tus-Resumable", "1.0.0")
+			.header("Content-Type", "application/offset+octet-stream")
+			.header("Upload-Offset", String.valueOf(offset))
+			.method("PATCH", BodyPublishers.ofByteArray(bytes)));
+	}
+
+	private Response resumableChunk(int number, byte[] bytes) {
+		HttpRequest.Builder request = this.client.request("/api/resumable?" + resumableQuery(number, bytes.length))
+			.header("Content-Type", "application/octet-stream")
+			.POST(BodyPublishers.ofByteArray(bytes));
+		return this.client.send(request);
+	}
+
+	private boolean stored(int number) {
+		int length = (number == 1) ? this.half : this.file.length - this.half;
+		return this.client.get("/api/resumable?" + resumableQuery(number, length)).status() == 200;
+	}
+
+	private String resumableQuery(int number, int length) {
+		return "resumableChunkNumber=" + number + "&resumableChunkSize=" + this.half + "&resumableCurrentChunkSize="
+				+ length + "&resumableTotalSize=" + this.file.length + "&resumableTotalChunks=2"
+				+ "&resumableIdentifier=fault-" + md5(this.file) + "&resumableFilename=fault.bin";
+	}
+
+}
