@@ -102,6 +102,36 @@ final class TwoPieceUpload {
 		};
 	}
 
+	/**
+	 * What the protocol's client does after a failed second half: resumable.js and
+	 * flow.js send the chunk again; the others ask where the upload stands (tus and the
+	 * draft with {@code HEAD}, which also finishes a completion that failed) and send the
+	 * second half again if it is missing. Expects success.
+	 */
+	void resume() {
+		if (this.protocol == Protocol.RESUMABLE || acknowledged() < this.file.length) {
+			Response resent = sendSecond();
+			assertThat(resent.status()).as(resent.text()).isBetween(200, 204);
+		}
+		else if (this.protocol == Protocol.RUFH && !"?1".equals(rufhHead().header("Upload-Complete"))) {
+			// Every byte is there but the upload is not complete: the draft's client says
+			// so again with an empty append.
+			Response completed = this.client.send(this.client.request(this.path)
+				.header("Upload-Draft-Interop-Version", "9")
+				.header("Upload-Complete", "?1")
+				.header("Content-Type", "application/partial-upload")
+				.header("Upload-Offset", String.valueOf(this.file.length))
+				.method("PATCH", BodyPublishers.noBody()));
+			assertThat(completed.status()).as(completed.text()).isEqualTo(204);
+		}
+	}
+
+	private Response rufhHead() {
+		return this.client.send(this.client.request(this.path)
+			.header("Upload-Draft-Interop-Version", "9")
+			.method("HEAD", BodyPublishers.noBody()));
+	}
+
 	/** The bytes the server says it has, asked the way the protocol's clients ask. */
 	long acknowledged() {
 		return switch (this.protocol) {
