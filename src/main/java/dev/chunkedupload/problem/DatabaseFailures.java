@@ -10,6 +10,7 @@ import org.springframework.dao.QueryTimeoutException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
@@ -45,7 +46,13 @@ public final class DatabaseFailures {
 					|| candidate instanceof QueryTimeoutException
 					|| candidate instanceof SQLTransientConnectionException
 					|| candidate instanceof SQLNonTransientConnectionException
-					|| candidate instanceof SQLRecoverableException) {
+					|| candidate instanceof SQLRecoverableException
+					// Commit or rollback failed on the connection itself: the connection
+					// was
+					// lost, and the pool's closed proxy hides the first error's SQL
+					// state.
+					|| candidate instanceof TransactionSystemException
+					|| candidate instanceof org.hibernate.TransactionException) {
 				return true;
 			}
 			if (candidate instanceof SQLException sql && sql.getSQLState() != null

@@ -88,18 +88,41 @@ final class TwoPieceUpload {
 	 * Send the second half, the last bytes of the file; returns whatever the server says.
 	 */
 	Response sendSecond() {
-		byte[] second = Arrays.copyOfRange(this.file, this.half, this.file.length);
-		return switch (this.protocol) {
-			case CHUNKED -> this.client.rawChunk(this.id, range(this.half, this.file.length - this.half), second, null);
-			case RESUMABLE -> resumableChunk(2, second);
-			case TUS -> tusPatch(this.half, second);
-			case RUFH -> this.client.send(this.client.request(this.path)
+		return sendSecond(BodyPublishers.ofByteArray(secondHalf()));
+	}
+
+	/**
+	 * Send the second half from a body the test controls (one that stalls, say).
+	 * @param body exactly the second half's bytes
+	 * @return whatever the server says
+	 */
+	Response sendSecond(HttpRequest.BodyPublisher body) {
+		int length = this.file.length - this.half;
+		HttpRequest.Builder request = switch (this.protocol) {
+			case CHUNKED -> this.client.request("/api/chunked-upload?upload_id=" + this.id)
+				.header("Content-Type", "application/octet-stream")
+				.header("Content-Range", range(this.half, length))
+				.POST(body);
+			case RESUMABLE -> this.client.request("/api/resumable?" + resumableQuery(2, length))
+				.header("Content-Type", "application/octet-stream")
+				.POST(body);
+			case TUS -> this.client.request(this.path)
+				.header("Tus-Resumable", "1.0.0")
+				.header("Content-Type", "application/offset+octet-stream")
+				.header("Upload-Offset", String.valueOf(this.half))
+				.method("PATCH", body);
+			case RUFH -> this.client.request(this.path)
 				.header("Upload-Draft-Interop-Version", "9")
 				.header("Upload-Complete", "?1")
 				.header("Content-Type", "application/partial-upload")
 				.header("Upload-Offset", String.valueOf(this.half))
-				.method("PATCH", BodyPublishers.ofByteArray(second)));
+				.method("PATCH", body);
 		};
+		return this.client.send(request);
+	}
+
+	byte[] secondHalf() {
+		return Arrays.copyOfRange(this.file, this.half, this.file.length);
 	}
 
 	/**

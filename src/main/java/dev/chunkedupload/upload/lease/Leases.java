@@ -50,12 +50,11 @@ public class Leases {
 	private final Map<String, Lease> held = new ConcurrentHashMap<>();
 
 	/**
-	 * Upload leases this instance failed to release (the database was unreachable when
-	 * their requests ended), by upload id: the holder's token. The next request for such
-	 * an upload releases it first, so an upload resumes as soon as the database is back
-	 * instead of after the lease duration.
+	 * Releases that failed (the database was unreachable when their requests ended), by
+	 * holder token. Retried before any new lease is taken, so an upload or chunk resumes
+	 * as soon as the database is back instead of after the lease duration.
 	 */
-	private final Map<String, String> unreleased = new ConcurrentHashMap<>();
+	private final Map<String, Runnable> unreleased = new ConcurrentHashMap<>();
 
 	Leases(UploadRepository repository, Clock clock, UploadProperties properties, TransactionTemplate transaction) {
 		this.repository = repository;
@@ -74,14 +73,7 @@ public class Leases {
 		String token = newToken();
 		Instant now = this.clock.instant();
 		if (this.repository.acquireLease(uploadId, token, now, now.plus(this.duration)) != 1) {
-			String stale = this.unreleased.remove(uploadId);
-			if (stale == null) {
-				throw new UploadBusyException(uploadId);
-			}
-			this.repository.releaseLease(uploadId, stale);
-			if (this.repository.acquireLease(uploadId, token, now, now.plus(this.duration)) != 1) {
-				throw new UploadBusyException(uploadId);
-			}
+			throw new UploadBusyException(uploadId);
 		}
 		return register(hold(uploadId, token, new UploadLeaseRow(this.repository, uploadId)));
 	}
@@ -133,7 +125,9 @@ public class Leases {
 	 * @return the held lease
 	 */
 	public Lease hold(String subject, String token, LeaseRow row) {
-		return new Lease(subject, token, row, this.clock, this.duration);
+		Lease lease = new Lease(subject, token, row, this.clock, this.duration);
+		lease.onReleaseFailure(() -> this.unreleased.put(token, () -> row.release(token)));
+		return lease;
 	}
 
 	/**
@@ -201,15 +195,26 @@ public class Leases {
 	private Lease register(Lease lease) {
 		this.held.put(lease.subject(), lease);
 		lease.onClose(() -> this.held.remove(lease.subject(), lease));
-		lease.onReleaseFailure(() -> this.unreleased.put(lease.subject(), lease.token()));
 		return lease;
 	}
 
 	/**
-	 * A fresh holder token.
+	 * A fresh holder token, for a lease about to be taken. Leases whose release failed
+	 * earlier are released first: the one place every new lease passes through.
 	 * @return a random token
 	 */
 	public String newToken() {
+		if (!this.unreleased.isEmpty()) {
+			this.unreleased.forEach((token, release) -> {
+				try {
+					release.run();
+					this.unreleased.remove(token);
+				}
+				catch (RuntimeException ex) {
+					// Still unreachable: the next lease tries again, or the lease lapses.
+				}
+			});
+		}
 		return UUID.randomUUID().toString();
 	}
 
