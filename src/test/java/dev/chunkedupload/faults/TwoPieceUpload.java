@@ -121,6 +121,49 @@ final class TwoPieceUpload {
 		return this.client.send(request);
 	}
 
+	/**
+	 * The request line and headers of the second half, for a test that writes the request
+	 * by hand on a socket.
+	 * @return the request line, then header lines
+	 */
+	String[] secondHead() {
+		int length = this.file.length - this.half;
+		String size = "Content-Length: " + length;
+		return switch (this.protocol) {
+			case CHUNKED -> new String[] { "POST /api/chunked-upload?upload_id=" + this.id + " HTTP/1.1",
+					"Content-Type: application/octet-stream", "Content-Range: " + range(this.half, length), size };
+			case RESUMABLE -> new String[] { "POST /api/resumable?" + resumableQuery(2, length) + " HTTP/1.1",
+					"Content-Type: application/octet-stream", size };
+			case TUS -> new String[] { "PATCH " + this.path + " HTTP/1.1", "Tus-Resumable: 1.0.0",
+					"Content-Type: application/offset+octet-stream", "Upload-Offset: " + this.half, size };
+			case RUFH -> new String[] { "PATCH " + this.path + " HTTP/1.1", "Upload-Draft-Interop-Version: 9",
+					"Upload-Complete: ?1", "Content-Type: application/partial-upload", "Upload-Offset: " + this.half,
+					size };
+		};
+	}
+
+	/**
+	 * Send the file from {@code offset} to its end, for protocols that resume from any
+	 * offset (tus, the draft).
+	 * @param offset where the server says the upload stands
+	 * @return whatever the server says
+	 */
+	Response sendFrom(long offset) {
+		byte[] rest = Arrays.copyOfRange(this.file, (int) offset, this.file.length);
+		HttpRequest.Builder request = this.client.request(this.path)
+			.header("Upload-Offset", String.valueOf(offset))
+			.method("PATCH", BodyPublishers.ofByteArray(rest));
+		if (this.protocol == Protocol.TUS) {
+			request.header("Tus-Resumable", "1.0.0").header("Content-Type", "application/offset+octet-stream");
+		}
+		else {
+			request.header("Upload-Draft-Interop-Version", "9")
+				.header("Upload-Complete", "?1")
+				.header("Content-Type", "application/partial-upload");
+		}
+		return this.client.send(request);
+	}
+
 	byte[] secondHalf() {
 		return Arrays.copyOfRange(this.file, this.half, this.file.length);
 	}
