@@ -43,6 +43,25 @@ final class TwoPieceUpload {
 		this.half = file.length / 2;
 	}
 
+	/**
+	 * An upload that an earlier server process created, continued against another.
+	 * @param client the client of the server now running
+	 * @param protocol the protocol it was created with
+	 * @param file the whole file
+	 * @param id its upload id
+	 * @return the upload, as after {@link #sendFirst()}
+	 */
+	static TwoPieceUpload resumed(HttpTestClient client, Protocol protocol, byte[] file, String id) {
+		TwoPieceUpload upload = new TwoPieceUpload(client, protocol, file);
+		upload.id = id;
+		upload.path = switch (protocol) {
+			case TUS -> "/api/tus/" + id;
+			case RUFH -> "/api/rufh/" + id;
+			default -> null;
+		};
+		return upload;
+	}
+
 	String id() {
 		return this.id;
 	}
@@ -216,6 +235,33 @@ final class TwoPieceUpload {
 							.method("HEAD", BodyPublishers.noBody()))
 						.header("Upload-Offset"));
 		};
+	}
+
+	/**
+	 * Retry the completion as a client does while the upload is busy (409 or 423: a lease
+	 * that a dead server held lapses after the lease duration): the chunked protocol's
+	 * completion request, the others' offset request, which finishes it.
+	 * @param timeout how long at most
+	 */
+	void completeRetryingWhileBusy(java.time.Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (this.protocol == Protocol.CHUNKED) {
+				Response complete = this.client.complete(this.id, md5(this.file));
+				assertThat(complete.status()).as(complete.text()).isIn(200, 409);
+				if (complete.status() == 200) {
+					return;
+				}
+			}
+			else {
+				acknowledged();
+				if ("complete".equals(this.client.get("/api/uploads/" + this.id).json().get("status").asString())) {
+					return;
+				}
+			}
+			Thread.sleep(500);
+		}
+		throw new AssertionError("Upload " + this.id + " stayed busy for " + timeout);
 	}
 
 	/**

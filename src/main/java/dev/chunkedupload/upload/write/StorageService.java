@@ -179,7 +179,9 @@ public class StorageService {
 		String md5 = RunningMd5.hexDigest(upload.getHashState());
 		requireMd5(expectedMd5, md5);
 		String finalKey = this.properties.completeKey(upload.getCreatedAt(), upload.getId());
+		CrashPoints.reach("complete.recorded");
 		this.store.complete(upload.getStorageKey(), upload.getOffset(), finalKey);
+		CrashPoints.reach("complete.moved");
 		Instant now = this.clock.instant();
 		ChunkedUpload completed = this.leases.record(held, (current) -> current.complete(finalKey, md5, now));
 		logger.info("Upload {} of {} complete: {} bytes, md5 {}", upload.getId(), upload.getOwner(),
