@@ -12,9 +12,11 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
 
 /**
  * One adapter's answers: which exception becomes which problem. The adapter's
@@ -91,6 +93,18 @@ public final class ProblemTable {
 
 	private void document(HttpStatusCode status, String slug) {
 		this.documented.computeIfAbsent(status.value(), (code) -> new TreeSet<>()).add(slug);
+	}
+
+	/**
+	 * Answers the exceptions of the database layer ({@link DataAccessException},
+	 * {@link TransactionException}) as {@link DatabaseFailures} does: 503 with
+	 * {@code Retry-After} while the database cannot be reached, else 500. The handler's
+	 * annotation names both types.
+	 * @return this table
+	 */
+	public ProblemTable onDatabaseFailures() {
+		on(DataAccessException.class, DatabaseFailures::problem);
+		return on(TransactionException.class, DatabaseFailures::problem);
 	}
 
 	/**

@@ -2,8 +2,9 @@ package dev.chunkedupload.storage;
 
 /**
  * The store cannot be reached for the moment (an object store that throttles, times out
- * or answers 5xx): nothing was stored, and the same request may succeed later. The
- * adapters answer 503 with {@code Retry-After}, which clients retry.
+ * or answers 5xx; an I/O error of a file system, see {@link StorageException#io}):
+ * nothing was acknowledged, and the same request may succeed later. The adapters answer
+ * 503 with {@code Retry-After}, which clients retry.
  */
 public class StorageUnavailableException extends StorageException {
 

@@ -4,20 +4,24 @@ import org.apache.tomcat.util.http.InvalidParameterException;
 
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
+import dev.chunkedupload.storage.StorageFullException;
 import dev.chunkedupload.storage.StorageUnavailableException;
 import dev.chunkedupload.upload.error.QuotaExceededException;
 import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
+import static org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
 import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
@@ -35,15 +39,21 @@ class UploadsExceptionHandler {
 		.on(UploadBusyException.class, CONFLICT, "upload-busy")
 		.on(QuotaExceededException.class, FORBIDDEN, "quota-exceeded",
 				(problem, ex) -> problem.with("quota", ex.getQuota().property()).with("limit", ex.getLimit()))
+		.on(StorageFullException.class, INSUFFICIENT_STORAGE, "storage-full",
+				(problem, ex) -> problem
+					.detail("The storage is full; nothing of this request was kept. Try again once space is freed")
+					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
 		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
 				(problem, ex) -> problem
 					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
 					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure",
-				(problem, ex) -> problem.detail("The server could not read the stored bytes"));
+				(problem, ex) -> problem.detail("The server could not read the stored bytes"))
+		.onDatabaseFailures();
 
 	@ExceptionHandler({ UploadNotFoundException.class, UploadBusyException.class, QuotaExceededException.class,
-			InvalidParameterException.class, StorageException.class })
+			InvalidParameterException.class, StorageException.class, DataAccessException.class,
+			TransactionException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex) {
 		return problems.answer(ex);
 	}

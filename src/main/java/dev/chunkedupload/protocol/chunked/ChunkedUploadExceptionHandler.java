@@ -7,6 +7,7 @@ import dev.chunkedupload.multipart.MultipartTooLargeException;
 import dev.chunkedupload.problem.Problem;
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
+import dev.chunkedupload.storage.StorageFullException;
 import dev.chunkedupload.storage.StorageUnavailableException;
 import dev.chunkedupload.upload.error.ChecksumMismatchException;
 import dev.chunkedupload.upload.error.ChunkInterruptedException;
@@ -23,9 +24,11 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadRefusedException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -33,6 +36,7 @@ import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.GONE;
+import static org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
 import static org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE;
@@ -77,12 +81,18 @@ class ChunkedUploadExceptionHandler {
 		.on(ChunkInterruptedException.class, BAD_REQUEST, "chunk-interrupted",
 				(problem, ex) -> problem.detail(ex.getMessage() + "; nothing of it was kept"))
 		.on(InvalidUploadRequestException.class, BAD_REQUEST, "invalid-request")
+		.on(StorageFullException.class, INSUFFICIENT_STORAGE, "storage-full",
+				(problem, ex) -> problem
+					.detail("The storage is full; nothing of this request was kept. Try again once space is freed")
+					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
 		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
 				(problem, ex) -> problem
 					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
 					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
-		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure", (problem, ex) -> problem
-			.detail("The server could not store or read the bytes; nothing was acknowledged"));
+		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure",
+				(problem, ex) -> problem
+					.detail("The server could not store or read the bytes; nothing was acknowledged"))
+		.onDatabaseFailures();
 
 	// One by one rather than UploadException: a refusal without a row here stays what it
 	// was, a server error.
@@ -91,7 +101,8 @@ class ChunkedUploadExceptionHandler {
 			ChunkTooLargeException.class, MalformedMultipartException.class, InvalidParameterException.class,
 			UploadAlreadyCompleteException.class, UploadIncompleteException.class, ChecksumMismatchException.class,
 			UploadBusyException.class, ChunkInterruptedException.class, InvalidUploadRequestException.class,
-			QuotaExceededException.class, UploadRefusedException.class, StorageException.class })
+			QuotaExceededException.class, UploadRefusedException.class, StorageException.class,
+			DataAccessException.class, TransactionException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex) {
 		return problems.answer(ex);
 	}

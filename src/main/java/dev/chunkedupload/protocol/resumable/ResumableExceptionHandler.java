@@ -8,6 +8,7 @@ import dev.chunkedupload.multipart.MultipartTooLargeException;
 import dev.chunkedupload.problem.Problem;
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
+import dev.chunkedupload.storage.StorageFullException;
 import dev.chunkedupload.storage.StorageUnavailableException;
 import dev.chunkedupload.upload.error.ChunkInterruptedException;
 import dev.chunkedupload.upload.error.ChunkTooLargeException;
@@ -21,14 +22,17 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadRefusedException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
+import static org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.LOCKED;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
@@ -78,12 +82,18 @@ class ResumableExceptionHandler {
 				(problem, ex) -> problem
 					.detail("This chunk (or its upload) is being written by another request; try again")
 					.header(HttpHeaders.RETRY_AFTER, "1"))
+		.on(StorageFullException.class, INSUFFICIENT_STORAGE, "storage-full",
+				(problem, ex) -> problem
+					.detail("The storage is full; nothing of this request was kept. Try again once space is freed")
+					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
 		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
 				(problem, ex) -> problem
 					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
 					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
-		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure", (problem, ex) -> problem
-			.detail("The server could not store or read the bytes; nothing was acknowledged"));
+		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure",
+				(problem, ex) -> problem
+					.detail("The server could not store or read the bytes; nothing was acknowledged"))
+		.onDatabaseFailures();
 
 	// One by one rather than UploadException: a refusal without a row here stays what it
 	// was, a server error.
@@ -92,7 +102,7 @@ class ResumableExceptionHandler {
 			InvalidParameterException.class, UploadNotFoundException.class, UploadExpiredException.class,
 			UploadAlreadyCompleteException.class, UploadTooLargeException.class, ChunkTooLargeException.class,
 			UploadBusyException.class, QuotaExceededException.class, UploadRefusedException.class,
-			StorageException.class })
+			StorageException.class, DataAccessException.class, TransactionException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex, HttpServletRequest request) {
 		ResponseEntity<ProblemDetail> answer = problems.answer(ex);
 		if (ex instanceof QuotaExceededException

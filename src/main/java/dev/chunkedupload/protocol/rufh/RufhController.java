@@ -141,7 +141,10 @@ class RufhController {
 	@RequestMapping(method = RequestMethod.HEAD, path = "/{uploadId}")
 	ResponseEntity<Void> head(@PathVariable String uploadId, HttpServletRequest request, Principal principal) {
 		InteropVersion version = InteropVersion.of(request);
-		ChunkedUpload upload = this.uploads.getOwnUnexpired(principal.getName(), uploadId);
+		// A completion that failed after the last byte was recorded (a storage error on
+		// the rename) is finished here, so the client's offset retrieval sees it done.
+		ChunkedUpload upload = this.completion.finishQuietly(principal.getName(),
+				this.uploads.getOwnUnexpired(principal.getName(), uploadId));
 		boolean complete = upload.getStatus() == UploadStatus.COMPLETE;
 		ResponseEntity.HeadersBuilder<?> response = ResponseEntity.noContent()
 			.cacheControl(CacheControl.noStore())

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import dev.chunkedupload.problem.Problem;
 import dev.chunkedupload.problem.ProblemTable;
 import dev.chunkedupload.storage.StorageException;
+import dev.chunkedupload.storage.StorageFullException;
 import dev.chunkedupload.storage.StorageUnavailableException;
 import dev.chunkedupload.upload.error.ChunkInterruptedException;
 import dev.chunkedupload.upload.error.ChunkTooLargeException;
@@ -27,9 +28,11 @@ import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.error.UploadRefusedException;
 import dev.chunkedupload.upload.model.UploadProperties;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -39,6 +42,7 @@ import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.CONTENT_TOO_LARGE;
 import static org.springframework.http.HttpStatus.GONE;
+import static org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
 import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
@@ -83,12 +87,18 @@ class RufhExceptionHandler {
 				(problem, ex) -> logger.info("rufh request body broke off: {}", ex.getMessage()))
 		// Any other refusal of the core is the client's doing, never the server's.
 		.on(UploadException.class, BAD_REQUEST, "invalid-request")
+		.on(StorageFullException.class, INSUFFICIENT_STORAGE, "storage-full",
+				(problem, ex) -> problem
+					.detail("The storage is full; nothing of this request was kept. Try again once space is freed")
+					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
 		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
 				(problem, ex) -> problem
 					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
 					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
-		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure", (problem, ex) -> problem
-			.detail("The server could not store or read the bytes; the upload's offset tells what is kept"));
+		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure",
+				(problem, ex) -> problem
+					.detail("The server could not store or read the bytes; the upload's offset tells what is kept"))
+		.onDatabaseFailures();
 
 	/**
 	 * The limits a 413 names, as the draft asks of a refusal for a violated limit
@@ -104,7 +114,8 @@ class RufhExceptionHandler {
 		this.sizeLimits = StructuredFields.dictionary(members);
 	}
 
-	@ExceptionHandler({ RufhRequestException.class, UploadException.class, StorageException.class })
+	@ExceptionHandler({ RufhRequestException.class, UploadException.class, StorageException.class,
+			DataAccessException.class, TransactionException.class })
 	ResponseEntity<ProblemDetail> answer(Exception ex, HttpServletRequest request) {
 		ResponseEntity<ProblemDetail> answer = problems.answer(ex);
 		ProblemDetail body = answer.getBody();

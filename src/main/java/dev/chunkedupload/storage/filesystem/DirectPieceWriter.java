@@ -75,7 +75,7 @@ final class DirectPieceWriter implements PieceWriter {
 			}
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot write", ex);
+			throw StorageException.io("Cannot write", ex);
 		}
 	}
 
@@ -98,7 +98,7 @@ final class DirectPieceWriter implements PieceWriter {
 			}
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot flush", ex);
+			throw StorageException.io("Cannot flush", ex);
 		}
 	}
 
@@ -120,7 +120,7 @@ final class DirectPieceWriter implements PieceWriter {
 			this.channel.close();
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot close", ex);
+			throw StorageException.io("Cannot close", ex);
 		}
 		finally {
 			if (this.writing == null) {

@@ -126,7 +126,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			this.paths.syncDirectory(path.getParent());
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot create " + key, ex);
+			throw StorageException.io("Cannot create " + key, ex);
 		}
 	}
 
@@ -157,7 +157,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			}
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot open " + key + " for writing", ex);
+			throw StorageException.io("Cannot open " + key + " for writing", ex);
 		}
 	}
 
@@ -172,7 +172,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			// Nothing stored, nothing to discard.
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot cut " + key + " back to " + offset, ex);
+			throw StorageException.io("Cannot cut " + key + " back to " + offset, ex);
 		}
 	}
 
@@ -196,7 +196,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			throw new StoredObjectNotFoundException(key);
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot open " + key + " for writing", ex);
+			throw StorageException.io("Cannot open " + key + " for writing", ex);
 		}
 	}
 
@@ -238,7 +238,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			throw new StoredObjectNotFoundException(key);
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot concatenate into " + key, ex);
+			throw StorageException.io("Cannot concatenate into " + key, ex);
 		}
 	}
 
@@ -260,7 +260,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			throw new StoredObjectNotFoundException(key);
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot complete " + key, ex);
+			throw StorageException.io("Cannot complete " + key, ex);
 		}
 		if (!from.equals(to)) {
 			move(key, finalKey);
@@ -285,7 +285,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			Files.deleteIfExists(this.paths.resolve(key));
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot delete " + key, ex);
+			throw StorageException.io("Cannot delete " + key, ex);
 		}
 	}
 
@@ -313,7 +313,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			}
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot move " + source + " to " + target, ex);
+			throw StorageException.io("Cannot move " + source + " to " + target, ex);
 		}
 	}
 
@@ -326,7 +326,7 @@ public class FileSystemUploadStore implements UploadStore, AutoCloseable {
 			throw new StoredObjectNotFoundException(key);
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot read the size of " + key, ex);
+			throw StorageException.io("Cannot read the size of " + key, ex);
 		}
 	}
 

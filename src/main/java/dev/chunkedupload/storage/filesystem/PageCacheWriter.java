@@ -41,7 +41,7 @@ final class PageCacheWriter implements PieceWriter {
 			}
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot write", ex);
+			throw StorageException.io("Cannot write", ex);
 		}
 		this.position += length;
 		this.unflushed += length;
@@ -64,7 +64,7 @@ final class PageCacheWriter implements PieceWriter {
 				this.channel.force(false);
 			}
 			catch (IOException ex) {
-				throw new StorageException("Cannot flush", ex);
+				throw StorageException.io("Cannot flush", ex);
 			}
 		}
 		this.unflushed = 0;
@@ -82,7 +82,7 @@ final class PageCacheWriter implements PieceWriter {
 			this.channel.close();
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot close", ex);
+			throw StorageException.io("Cannot close", ex);
 		}
 	}
 
@@ -98,7 +98,8 @@ final class PageCacheWriter implements PieceWriter {
 			throw new StorageException("Interrupted while flushing", ex);
 		}
 		catch (ExecutionException ex) {
-			throw new StorageException("Cannot flush", ex.getCause());
+			throw (ex.getCause() instanceof IOException io) ? StorageException.io("Cannot flush", io)
+					: new StorageException("Cannot flush", ex.getCause());
 		}
 		finally {
 			this.flushing = null;

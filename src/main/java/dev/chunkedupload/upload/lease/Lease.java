@@ -40,6 +40,9 @@ public final class Lease implements AutoCloseable {
 	private Runnable onClose = () -> {
 	};
 
+	private Runnable onReleaseFailure = () -> {
+	};
+
 	Lease(String subject, String token, LeaseRow row, Clock clock, Duration duration) {
 		this.subject = subject;
 		this.token = token;
@@ -103,6 +106,11 @@ public final class Lease implements AutoCloseable {
 		this.onClose = action;
 	}
 
+	/** Run when releasing failed (the database was unreachable), so it can be retried. */
+	void onReleaseFailure(Runnable action) {
+		this.onReleaseFailure = action;
+	}
+
 	@Override
 	public void close() {
 		this.onClose.run();
@@ -117,6 +125,7 @@ public final class Lease implements AutoCloseable {
 			// The lease lapses on its own; failing the request for this would hide its
 			// real outcome.
 			logger.warn("Could not release a lease on upload {}", this.subject, ex);
+			this.onReleaseFailure.run();
 		}
 	}
 

@@ -59,6 +59,13 @@ public class Leases {
 	 */
 	private final Map<String, Lease> held = new ConcurrentHashMap<>();
 
+	/**
+	 * Releases that failed (the database was unreachable when their requests ended), by
+	 * holder token. Retried before any new lease is taken, so an upload or chunk resumes
+	 * as soon as the database is back instead of after the lease duration.
+	 */
+	private final Map<String, Runnable> unreleased = new ConcurrentHashMap<>();
+
 	Leases(UploadRepository repository, UploadLeaseStatements statements, Clock clock, UploadProperties properties,
 			TransactionTemplate transaction, ApplicationEventPublisher events) {
 		this.repository = repository;
@@ -150,7 +157,9 @@ public class Leases {
 	 * @return the held lease
 	 */
 	public Lease hold(String subject, String token, LeaseRow row) {
-		return new Lease(subject, token, row, this.clock, this.duration);
+		Lease lease = new Lease(subject, token, row, this.clock, this.duration);
+		lease.onReleaseFailure(() -> this.unreleased.put(token, () -> row.release(token)));
+		return lease;
 	}
 
 	/**
@@ -269,10 +278,22 @@ public class Leases {
 	}
 
 	/**
-	 * A fresh holder token.
+	 * A fresh holder token, for a lease about to be taken. Leases whose release failed
+	 * earlier are released first: the one place every new lease passes through.
 	 * @return a random token
 	 */
 	public String newToken() {
+		if (!this.unreleased.isEmpty()) {
+			this.unreleased.forEach((token, release) -> {
+				try {
+					release.run();
+					this.unreleased.remove(token);
+				}
+				catch (RuntimeException ex) {
+					// Still unreachable: the next lease tries again, or the lease lapses.
+				}
+			});
+		}
 		return UUID.randomUUID().toString();
 	}
 

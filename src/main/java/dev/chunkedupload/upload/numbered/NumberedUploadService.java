@@ -163,7 +163,7 @@ public class NumberedUploadService {
 		}
 		Lease claim = claim(upload.getId(), chunk.number());
 		if (claim == null) {
-			return receipt(reload(upload.getId()), true);
+			return receipt(completeIfFull(upload.getId(), chunk), true);
 		}
 		try (claim) {
 			writeClaimed(upload, chunk, body, claim);
@@ -350,6 +350,19 @@ public class NumberedUploadService {
 			}
 			this.leases.pause();
 		}
+	}
+
+	/**
+	 * A chunk sent again retries a completion that failed after the last chunk was
+	 * stored.
+	 */
+	private ChunkedUpload completeIfFull(String uploadId, NumberedChunk chunk) {
+		ChunkedUpload upload = reload(uploadId);
+		if (upload.getStatus() == UploadStatus.UPLOADING
+				&& this.records.countStored(uploadId) == chunk.layout().totalChunks()) {
+			return this.hasher.completeWhenFull(uploadId);
+		}
+		return upload;
 	}
 
 	private ChunkReceipt receipt(ChunkedUpload upload, boolean duplicate) {

@@ -113,12 +113,12 @@ public class NumberedPieces {
 			Transferred hashed = this.pipeline.transfer(in, null, RunningMd5.restore(upload.getHashState()),
 					BodyLimit.stored(key, to - from), false, heartbeat);
 			if (hashed.broken()) {
-				throw new StorageException("Cannot read " + key, hashed.brokenBy());
+				throw StorageException.io("Cannot read " + key, hashed.brokenBy());
 			}
 			return hashed.md5().saveState();
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot read " + key, ex);
+			throw StorageException.io("Cannot read " + key, ex);
 		}
 	}
 
@@ -149,7 +149,7 @@ public class NumberedPieces {
 			writer.record();
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot join the chunks of " + key, ex);
+			throw StorageException.io("Cannot join the chunks of " + key, ex);
 		}
 	}
 

@@ -181,14 +181,14 @@ public class StorageService {
 			Transferred moved = this.pipeline.transfer(in, writer, RunningMd5.restore(null),
 					BodyLimit.stored(key, total), false, heartbeat);
 			if (moved.broken()) {
-				throw new StorageException("Cannot read a partial upload of " + upload.getId(), moved.brokenBy());
+				throw StorageException.io("Cannot read a partial upload of " + upload.getId(), moved.brokenBy());
 			}
 			writer.record();
 			return moved.md5().saveState();
 		}
 		catch (IOException ex) {
 			discardAfter(key, 0);
-			throw new StorageException("Cannot read a partial upload of " + upload.getId(), ex);
+			throw StorageException.io("Cannot read a partial upload of " + upload.getId(), ex);
 		}
 		catch (RuntimeException ex) {
 			discardAfter(key, 0);
@@ -216,7 +216,9 @@ public class StorageService {
 		String md5 = RunningMd5.hexDigest(upload.getHashState());
 		requireMd5(expectedMd5, md5);
 		String finalKey = this.properties.completeKey(upload.getCreatedAt(), upload.getId());
+		CrashPoints.reach("complete.recorded");
 		this.store.complete(upload.getStorageKey(), upload.getOffset(), finalKey);
+		CrashPoints.reach("complete.moved");
 		Instant now = this.clock.instant();
 		ChunkedUpload completed = this.leases.record(held, UploadEvent.Type.COMPLETED,
 				(current) -> current.complete(finalKey, md5, now));
@@ -286,7 +288,7 @@ public class StorageService {
 			writer.record();
 		}
 		catch (IOException ex) {
-			throw new StorageException("Cannot copy " + source + " to " + target, ex);
+			throw StorageException.io("Cannot copy " + source + " to " + target, ex);
 		}
 		this.store.complete(target, object.size(), target);
 		this.store.delete(source);
