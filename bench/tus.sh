@@ -24,8 +24,28 @@ file @tus/server stored.
 
 Options (environment variable in brackets):
   --rounds N               rounds, one upload to each server per round [BENCH_ROUNDS, 3]
-  --size BYTES             file size                           [BENCH_SIZE, 1073741824]
-  --chunk BYTES            tus-js-client chunkSize             [BENCH_CHUNK, 8388608]
+  --size BYTES             file size (with --uploads > 1: of each upload)
+                                      [BENCH_SIZE, 1073741824; 67108864 with --uploads > 1]
+  --chunk BYTES            tus-js-client chunkSize
+                                      [BENCH_CHUNK, 8388608; 1048576 with --uploads > 1]
+  --uploads N              N > 1: each round runs bench/tus/many.mjs against each server:
+                           N tus-js-client uploads of --size bytes at once in one Node
+                           process; rows give aggregate MB/s, chunks/s and the PATCH
+                           latency (p50, p99, max); every upload's stored file checked
+                           (file store only)                      [BENCH_UPLOADS, 1]
+  --preset NAME            one command per target of the performance issue (--uploads,
+                           --size and --chunk override the values of many and latency;
+                           small-chunks takes --uploads and --chunks):
+                             many          16 uploads at once, 64 MiB each, 1 MiB chunks
+                                           (target: MB/s this / @tus/server >= 1.2)
+                             latency       100 uploads at once, 8 MiB each, 1 MiB chunks
+                                           (p50 and p99 PATCH latency)
+                             small-chunks  chunks of 64 KiB, then of 1 MiB, each on 1 upload
+                                           and on 16 at once (--uploads), --chunks chunks per
+                                           run in all (chunks/s: a chunk's fixed cost)
+                                                                 [BENCH_PRESET, none]
+  --chunks N               small-chunks: the chunks (PATCH requests) of each run, shared
+                           out among its uploads                  [BENCH_CHUNKS, 2048]
   --fsync on|off           this server's fsync setting          [BENCH_FSYNC, on]
   --store file|s3          file: this server on the file system, @tus/server with
                            FileStore; s3: this server on its S3 store, @tus/server with
@@ -65,13 +85,18 @@ Options (environment variable in brackets):
 
 Also BENCH_JAVA_OPTS: extra JVM options for this server. Needs node >= 20.19 and npm
 (the first run installs bench/tus/node_modules with npm ci).
-MB = 10^6 bytes. The target: this server (fsync on) >= 0.8 x @tus/server.
+MB = 10^6 bytes. The targets, fsync on: one upload, this server >= 0.8 x @tus/server;
+--preset many, this server >= 1.2 x @tus/server.
 EOF
 }
 
 rounds=${BENCH_ROUNDS:-3}
-size=${BENCH_SIZE:-1073741824}
-chunk=${BENCH_CHUNK:-8388608}
+# Empty: the default of the mode (one upload, --uploads > 1, the preset), set below.
+size=${BENCH_SIZE:-}
+chunk=${BENCH_CHUNK:-}
+uploads=${BENCH_UPLOADS:-}
+preset=${BENCH_PRESET:-}
+chunks=${BENCH_CHUNKS:-}
 fsync=${BENCH_FSYNC:-on}
 store=${BENCH_STORE:-file}
 warmup=${BENCH_WARMUP:-536870912}
@@ -88,6 +113,9 @@ while [[ $# -gt 0 ]]; do
 	--rounds) rounds=$2; shift ;;
 	--size) size=$2; shift ;;
 	--chunk) chunk=$2; shift ;;
+	--uploads) uploads=$2; shift ;;
+	--preset) preset=$2; shift ;;
+	--chunks) chunks=$2; shift ;;
 	--fsync) fsync=$2; shift ;;
 	--store) store=$2; shift ;;
 	--warmup) warmup=$2; shift ;;
@@ -106,11 +134,58 @@ while [[ $# -gt 0 ]]; do
 done
 case $fsync in on | off) ;; *) echo "$prog: --fsync on|off" >&2; exit 2 ;; esac
 case $store in file | s3) ;; *) echo "$prog: --store file|s3" >&2; exit 2 ;; esac
-for number in "$rounds" "$size" "$chunk" "$warmup" "$warmup_requests" "$quiet_wait" "$busy_retries"; do
+case $preset in '' | many | latency | small-chunks) ;; *) echo "$prog: --preset many|latency|small-chunks" >&2; exit 2 ;; esac
+for number in "$rounds" "$warmup" "$warmup_requests" "$quiet_wait" "$busy_retries"; do
 	[[ $number =~ ^[0-9]+$ ]] || { echo "$prog: not a number: $number" >&2; exit 2; }
 done
-((rounds >= 1 && size >= 1 && chunk >= 1)) || { echo "$prog: rounds, size and chunk must be positive" >&2; exit 2; }
-((warmup <= size)) || warmup=$size
+for number in "$size" "$chunk" "$uploads" "$chunks"; do
+	[[ -z $number || $number =~ ^[0-9]+$ ]] || { echo "$prog: not a number: $number" >&2; exit 2; }
+done
+[[ -z $chunks || $preset == small-chunks ]] || { echo "$prog: --chunks applies to --preset small-chunks only" >&2; exit 2; }
+# With --uploads > 1 or a preset: the cases many.mjs measures, one table each (uploads at
+# once, bytes of each, chunk size). None: one upload at a time with upload.mjs, as before.
+case_uploads=()
+case_size=()
+case_chunk=()
+case $preset in
+many)
+	case_uploads=("${uploads:-16}") case_size=("${size:-67108864}") case_chunk=("${chunk:-1048576}") ;;
+latency)
+	case_uploads=("${uploads:-100}") case_size=("${size:-8388608}") case_chunk=("${chunk:-1048576}") ;;
+small-chunks)
+	[[ -z $size && -z $chunk ]] ||
+		{ echo "$prog: --size and --chunk do not apply to --preset small-chunks (--chunks and --uploads do)" >&2; exit 2; }
+	chunks=${chunks:-2048}
+	uploads=${uploads:-16}
+	((chunks >= 1 && uploads >= 1)) || { echo "$prog: chunks and uploads must be positive" >&2; exit 2; }
+	for piece in 65536 1048576; do
+		# One upload with all the chunks, then --uploads at once, each with its share
+		# (rounded up).
+		case_uploads+=(1 "$uploads")
+		case_size+=("$((chunks * piece))" "$((((chunks + uploads - 1) / uploads) * piece))")
+		case_chunk+=("$piece" "$piece")
+	done ;;
+'')
+	if [[ -n $uploads && $uploads != 1 ]]; then
+		case_uploads=("$uploads") case_size=("${size:-67108864}") case_chunk=("${chunk:-1048576}")
+	fi ;;
+esac
+size=${size:-1073741824}
+chunk=${chunk:-8388608}
+uploads=${uploads:-1}
+many=0
+((${#case_uploads[@]} == 0)) || many=1
+((rounds >= 1 && size >= 1 && chunk >= 1 && uploads >= 1)) ||
+	{ echo "$prog: rounds, size, chunk and uploads must be positive" >&2; exit 2; }
+for ((i = 0; i < ${#case_uploads[@]}; i++)); do
+	((case_uploads[i] >= 1 && case_size[i] >= 1 && case_chunk[i] >= 1)) ||
+		{ echo "$prog: uploads, size and chunk must be positive" >&2; exit 2; }
+done
+if ((many)); then
+	[[ $store == file ]] || { echo "$prog: --uploads > 1 and --preset measure with --store file only" >&2; exit 2; }
+	[[ $interop -eq 0 ]] || { echo "$prog: --interop measures nothing: no --uploads or --preset with it" >&2; exit 2; }
+fi
+((many || warmup <= size)) || warmup=$size
 
 user=bench
 password=secret
@@ -381,18 +456,52 @@ if [[ $interop -ne 0 ]]; then
 fi
 
 # --- the file -----------------------------------------------------------------------
-if [[ -n $cache_dir ]]; then
-	mkdir -p "$cache_dir"
-	file=$cache_dir/random-$size.bin
+# random_file BYTES: sets file to a file of that many random bytes, kept in the cache dir.
+random_file() {
+	local bytes=$1 dir=$tmp avail
+	[[ -z $cache_dir ]] || { mkdir -p "$cache_dir"; dir=$cache_dir; }
+	file=$dir/random-$bytes.bin
+	if [[ ! -f $file || $(stat -c %s "$file") != "$bytes" ]]; then
+		avail=$(df --output=avail -B1 "$dir" | tail -n 1)
+		((avail >= bytes + 268435456)) || fail "$dir has $avail bytes free: too few for a file of $bytes and 256 MiB to spare"
+		say "creating $file ($bytes random bytes)"
+		head -c "$bytes" /dev/urandom >"$file.tmp"
+		mv -f "$file.tmp" "$file"
+	fi
+}
+if ((many)); then
+	# Each case's file (the same for all its uploads), then the warm-up's.
+	case_file=()
+	case_md5=()
+	for ((c = 0; c < ${#case_uploads[@]}; c++)); do
+		random_file "${case_size[c]}"
+		case_file+=("$file")
+		case_md5+=("$(md5sum "$file" | cut -c1-32)")
+	done
+	# One server's uploads are on the disk at a time: each run's are deleted once checked.
+	need=0
+	for ((c = 0; c < ${#case_uploads[@]}; c++)); do
+		((case_uploads[c] * case_size[c] <= need)) || need=$((case_uploads[c] * case_size[c]))
+	done
+	avail=$(df --output=avail -B1 "$tmp" | tail -n 1)
+	((avail >= need + 536870912)) ||
+		fail "$tmp has $avail bytes free: too few for $need bytes of uploads and 512 MiB to spare (--size, --uploads)"
+	# The warm-up's uploads take their bytes from the start of file: the largest case's if
+	# that is large enough.
+	warm_bytes=$((warmup > warmup_requests * 16384 ? warmup : warmup_requests * 16384))
+	largest=0
+	for ((c = 1; c < ${#case_uploads[@]}; c++)); do
+		((case_size[c] <= case_size[largest])) || largest=$c
+	done
+	if ((case_size[largest] >= warm_bytes)); then
+		file=${case_file[largest]}
+	else
+		random_file "$warm_bytes"
+	fi
 else
-	file=$tmp/random-$size.bin
+	random_file "$size"
+	file_md5=$(md5sum "$file" | cut -c1-32)
 fi
-if [[ ! -f $file || $(stat -c %s "$file") != "$size" ]]; then
-	say "creating $file ($size random bytes)"
-	head -c "$size" /dev/urandom >"$file.tmp"
-	mv -f "$file.tmp" "$file"
-fi
-file_md5=$(md5sum "$file" | cut -c1-32)
 
 # --- measurements -------------------------------------------------------------------
 # With --store s3 a column more: S3Proxy's CPU seconds during the upload.
@@ -487,7 +596,294 @@ warm_up() {
 	fi
 }
 
-say "file $file: $size bytes, md5 $file_md5; chunkSize $chunk; $(nproc) CPUs; node $(node --version); tus-js-client $(node -p 'require(process.argv[1]).version' "$node_dir/node_modules/tus-js-client/package.json"); $(java -version 2>&1 | sed -n 1p)"
+# --- several uploads at once (--uploads > 1, --preset) ---------------------------------
+human() {
+	awk -v b="$1" 'BEGIN {
+		if (b % 1073741824 == 0) printf "%d GiB", b / 1073741824
+		else if (b % 1048576 == 0) printf "%d MiB", b / 1048576
+		else if (b % 1024 == 0) printf "%d KiB", b / 1024
+		else printf "%d bytes", b
+	}'
+}
+# The chunks (PATCH requests) of one run of case C.
+case_chunks() { echo $((case_uploads[$1] * ((case_size[$1] + case_chunk[$1] - 1) / case_chunk[$1]))); }
+case_label() {
+	local c=$1
+	if ((case_uploads[c] == 1)); then
+		printf '1 x %s, %s chunks' "$(human "${case_size[c]}")" "$(human "${case_chunk[c]}")"
+	else
+		printf '%s x %s, %s chunks' "${case_uploads[c]}" "$(human "${case_size[c]}")" "$(human "${case_chunk[c]}")"
+	fi
+}
+case_title() {
+	local c=$1
+	if ((case_uploads[c] == 1)); then
+		printf 'one upload of %s (%s bytes)' "$(human "${case_size[c]}")" "${case_size[c]}"
+	else
+		printf '%s uploads at once, %s (%s bytes) each' "${case_uploads[c]}" "$(human "${case_size[c]}")" "${case_size[c]}"
+	fi
+	printf ', chunkSize %s: %s chunks per run' "$(human "${case_chunk[c]}")" "$(case_chunks "$c")"
+}
+label_of() { if [[ $1 == java ]]; then echo 'this server'; else echo '@tus/server'; fi; }
+
+# What went wrong, from the server's side.
+log_tail() {
+	local log=$tmp/java.log
+	[[ $1 == java ]] || log=$tmp/node.log
+	say "the last lines of $(label_of "$1")'s log ($log):"
+	tail -n 20 "$log" >&2
+}
+
+# run_many SERVER FILE CHUNK N: N uploads of FILE at once with many.mjs in its own Node
+# process; sets many_json (its line of JSON); the uploads' URLs are in $tmp/urls.
+many_json=''
+run_many() {
+	local server=$1 source=$2 piece=$3 n=$4 endpoint credentials=()
+	if [[ $server == java ]]; then
+		endpoint=$java_base/api/tus
+		credentials=("$user:$password")
+	else
+		endpoint=$node_base/files
+	fi
+	if ! many_json=$(node "$node_dir/many.mjs" "$endpoint" "$source" "$piece" "$n" "${credentials[@]}" --urls "$tmp/urls" 2>"$tmp/many.err"); then
+		[[ -z $many_json ]] || say "many.mjs: $many_json"
+		cat "$tmp/many.err" >&2
+		log_tail "$server"
+		fail "tus-js-client failed uploading to $(label_of "$server") ($n uploads at once)"
+	fi
+}
+
+# json_number NAME: the number NAME in many_json.
+json_number() {
+	[[ $many_json =~ \"$1\":([0-9.]+) ]] || fail "no $1 in $many_json"
+	json_value=${BASH_REMATCH[1]}
+}
+
+# verify_many SERVER MD5 BYTES N: prints K/N, K the uploads of the last run whose stored
+# file is the file that was sent; 0/N when anything else is stored.
+verify_many() {
+	local server=$1 md5=$2 bytes=$3 n=$4 listed=$4 stored
+	sed 's#.*/##' "$tmp/urls" >"$tmp/ids"
+	if [[ $server == java ]]; then
+		# What this server records: each upload complete, with the file's length and MD5,
+		# and no other complete upload (the earlier runs' were deleted).
+		curl -sS -u "$user:$password" "$java_base/api/uploads?status=complete" >"$tmp/listing" || true
+		listed=$(node -e '
+			const fs = require("fs")
+			const [listing, ids, md5, size] = process.argv.slice(1)
+			const want = new Set(fs.readFileSync(ids, "utf8").split("\n").filter(Boolean))
+			let list = []
+			try { list = JSON.parse(fs.readFileSync(listing, "utf8")) } catch {}
+			if (!Array.isArray(list)) list = []
+			const good = list.filter((u) => want.has(u.upload_id) && u.status === "complete" && u.md5 === md5 &&
+				u.offset === Number(size) && u.size === Number(size)).length
+			console.log(list.length > good ? 0 : good)' "$tmp/listing" "$tmp/ids" "$md5" "$bytes")
+		# What it stored: a file per upload under uploads/, named by the upload id.
+		find "$tmp/java-data" -path '*/uploads/*' -type f -exec md5sum {} + >"$tmp/stored"
+	else
+		# FileStore: a file per upload named by its id, beside its .json.
+		find "$tmp/node-files" -maxdepth 1 -type f ! -name '*.json' -exec md5sum {} + >"$tmp/stored"
+	fi
+	stored=$(awk -v md5="$md5" 'NR == FNR { want[$1] = 1; next }
+		{ k = split($2, p, "/"); if ($1 == md5 && (p[k] in want)) good++; else bad++ }
+		END { print bad ? 0 : good + 0 }' "$tmp/ids" "$tmp/stored")
+	echo "$((listed < stored ? listed : stored))/$n"
+}
+
+# discard_many SERVER: deletes the last run's uploads.
+discard_many() {
+	local server=$1 id
+	if [[ $server == java ]]; then
+		while read -r id; do
+			printf 'url = "%s/api/uploads/%s"\noutput = "/dev/null"\n' "$java_base" "$id"
+		done <"$tmp/ids" >"$tmp/delete.curl"
+		curl -sS -u "$user:$password" -X DELETE -w '%{http_code}\n' -K "$tmp/delete.curl" >"$tmp/deleted" || true
+		grep -qv '^204$' "$tmp/deleted" && say "this server answered a DELETE with $(grep -v '^204$' "$tmp/deleted" | sort | uniq -c | tr -s ' ')"
+	else
+		while read -r id; do
+			rm -f "$tmp/node-files/$id" "$tmp/node-files/$id.json"
+		done <"$tmp/ids"
+	fi
+	return 0
+}
+
+format_many_row() { printf '%-6s %-12s %8s %9s %8s %8s %8s %6s %6s %6s %6s %-9s' "$@"; }
+many_header=$(format_many_row round server 'MB/s' 'chunks/s' 'p50 ms' 'p99 ms' 'max ms' conns 'srv s' 'cli s' other verified)
+declare -A best
+declare -a many_rows
+# measure_many CASE ROUND SERVER: one run of the case against one server.
+measure_many() {
+	local c=$1 round=$2 server=$3 n=${case_uploads[$1]} bytes=${case_size[$1]} piece=${case_chunk[$1]}
+	local pid cpu0 cpu1 busy0 busy1 client0 client1 hz cpu_s client_s other_s other_cpus ok
+	local mb cps p50 p99 max conns chunks_sent json_value t0 t1
+	[[ $server == java ]] && pid=$java_pid || pid=$node_pid
+	cat "${case_file[c]}" >/dev/null
+	wait_quiet
+	[[ $profile -eq 0 || $server != java ]] || thread_ticks >"$tmp/threads0"
+	cpu0=$(cpu_ticks "$pid")
+	busy0=$(busy_ticks)
+	children_cpu >"$tmp/client0"
+	client0=$(<"$tmp/client0")
+	t0=$(now_ns)
+	run_many "$server" "${case_file[c]}" "$piece" "$n"
+	t1=$(now_ns)
+	cpu1=$(cpu_ticks "$pid")
+	busy1=$(busy_ticks)
+	children_cpu >"$tmp/client1"
+	client1=$(<"$tmp/client1")
+	[[ $profile -eq 0 || $server != java ]] || thread_ticks >"$tmp/threads1"
+	ok=$(verify_many "$server" "${case_md5[c]}" "$bytes" "$n")
+	discard_many "$server"
+	json_number mb_per_s; mb=$(awk -v x="$json_value" 'BEGIN { printf "%.1f", x }')
+	json_number chunks_per_s; cps=$(awk -v x="$json_value" 'BEGIN { printf "%.1f", x }')
+	json_number p50_ms; p50=$(awk -v x="$json_value" 'BEGIN { printf "%.2f", x }')
+	json_number p99_ms; p99=$(awk -v x="$json_value" 'BEGIN { printf "%.2f", x }')
+	json_number max_ms; max=$(awk -v x="$json_value" 'BEGIN { printf "%.2f", x }')
+	json_number connections; conns=$json_value
+	json_number chunks; chunks_sent=$json_value
+	((chunks_sent == $(case_chunks "$c"))) ||
+		say "$(label_of "$server"): $chunks_sent PATCH requests answered, $(case_chunks "$c") expected"
+	hz=$(getconf CLK_TCK)
+	cpu_s=$(awk -v t="$((cpu1 - cpu0))" -v hz="$hz" 'BEGIN { printf "%.1f", t / hz }')
+	client_s=$(awk -v a="$client0" -v b="$client1" 'BEGIN { printf "%.1f", b - a }')
+	other_s=$(awk -v t="$((busy1 - busy0))" -v hz="$hz" -v s="$cpu_s" -v c="$client_s" \
+		'BEGIN { x = t / hz - s - c; printf "%.1f", (x < 0) ? 0 : x }')
+	# Per second of the whole interval measured, the Node process's start included (a run
+	# of small uploads may take less time than that).
+	other_cpus=$(awk -v o="$other_s" -v ns="$((t1 - t0))" 'BEGIN { printf "%.2f", o / (ns / 1e9) }')
+	busy=$(awk -v x="$other_cpus" 'BEGIN { print (x > 0.25) ? 1 : 0 }')
+	local run=$round
+	[[ $busy -eq 0 ]] || run+='*'
+	# Of several attempts, the medians use the least disturbed one.
+	if [[ -z ${best[$c,$round,$server,other]:-} ]] ||
+		awk -v a="$other_cpus" -v b="${best[$c,$round,$server,other]}" 'BEGIN { exit !(a < b) }'; then
+		best[$c,$round,$server,other]=$other_cpus
+		best[$c,$round,$server,mbs]=$mb
+		best[$c,$round,$server,cps]=$cps
+		best[$c,$round,$server,p50]=$p50
+		best[$c,$round,$server,p99]=$p99
+	fi
+	local row
+	row=$(format_many_row "$run" "$(label_of "$server")" "$mb" "$cps" "$p50" "$p99" "$max" "$conns" \
+		"$cpu_s" "$client_s" "$other_cpus" "$ok")
+	many_rows[c]+="$row"$'\n'
+	echo "$row"
+	[[ $ok == "$n/$n" ]] || fail "of the $n uploads to $(label_of "$server"), $ok stored the file that was sent (log: $tmp)"
+	if [[ $profile -eq 1 && $server == java ]]; then
+		echo "  this server's threads during the run:"
+		thread_report "$tmp/threads0" "$tmp/threads1"
+	fi
+}
+
+median() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
+		END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# case_medians CASE INDENT: per metric, both servers' medians over the rounds and the ratio.
+case_medians() {
+	local c=$1 indent=$2 metric name note java_values node_values j s round
+	for metric in mbs cps p50 p99; do
+		java_values=()
+		node_values=()
+		for ((round = 1; round <= rounds; round++)); do
+			java_values+=("${best[$c,$round,java,$metric]}")
+			node_values+=("${best[$c,$round,node,$metric]}")
+		done
+		j=$(median "${java_values[@]}")
+		s=$(median "${node_values[@]}")
+		note=''
+		case $metric in
+		mbs) name='MB/s'; [[ $preset != many ]] || note='  (target >= 1.2)' ;;
+		cps) name='chunks/s' ;;
+		p50) name='p50 ms'; note='  (lower is better)' ;;
+		p99) name='p99 ms'; note='  (lower is better)' ;;
+		esac
+		printf '%-*s%-10s %12.2f %12.2f %9s%s\n' "$indent" '' "$name" "$j" "$s" \
+			"$(awk -v a="$j" -v b="$s" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')" "$note"
+	done
+}
+
+many_warm_up() {
+	local c=$1 server=$2 piece=${case_chunk[$1]} bytes
+	# Opens the case's connections and starts the request threads they need, unmeasured.
+	bytes=$((2 * piece < case_size[c] ? 2 * piece : case_size[c]))
+	head -c "$bytes" "${case_file[c]}" >"$tmp/warm-many.bin"
+	run_many "$server" "$tmp/warm-many.bin" "$piece" "${case_uploads[c]}"
+	sed 's#.*/##' "$tmp/urls" >"$tmp/ids"
+	discard_many "$server"
+}
+
+measure_cases() {
+	local c round order server again
+	for ((c = 0; c < ${#case_uploads[@]}; c++)); do
+		echo
+		echo "Case $((c + 1)) of ${#case_uploads[@]}: $(case_title "$c")"
+		if ((warmup > 0 && case_uploads[c] > 1)); then
+			many_warm_up "$c" java
+			many_warm_up "$c" node
+		fi
+		echo "$many_header"
+		for ((round = 1; round <= rounds; round++)); do
+			# Alternate which server goes first, so neither always gets the warmer machine.
+			if ((round % 2 == 1)); then order='java node'; else order='node java'; fi
+			for server in $order; do
+				measure_many "$c" "$round" "$server"
+				for ((again = 0; busy == 1 && again < busy_retries; again++)); do
+					say "other work used the CPUs during that run: measuring again"
+					measure_many "$c" "$round" "$server"
+				done
+			done
+		done
+		echo "Medians of $rounds round(s), each round's least disturbed attempt:"
+		printf '%-10s %12s %12s %9s\n' '' 'this server' '@tus/server' 'this/peer'
+		case_medians "$c" 0
+	done
+}
+
+summary_many() {
+	local c log_errors
+	echo
+	echo "Summary: tus-js-client uploads at once in one Node process (bench/tus/many.mjs), to this server"
+	echo "(fsync $fsync, HTTP Basic) and to @tus/server with FileStore; MB = 10^6 bytes; MB/s and chunks/s:"
+	echo "all the uploads' bytes and PATCH requests / wall time from the first start() to the last"
+	echo "onSuccess; p50, p99, max: PATCH latency (request start to its answer) in ms; conns: TCP"
+	echo "connections used; srv s, cli s: CPU seconds of the server and of the Node client; other: CPUs"
+	echo "the rest of the machine used meanwhile (run* = disturbed, measured again); verified: uploads"
+	echo "whose stored file is the file sent"
+	for ((c = 0; c < ${#case_uploads[@]}; c++)); do
+		echo
+		case_title "$c"
+		echo
+		echo "$many_header"
+		printf '%s' "${many_rows[c]}"
+	done
+	echo
+	echo "Medians of $rounds round(s), each round's least disturbed attempt; ratio = this server / @tus/server:"
+	printf '%-33s %-10s %12s %12s %9s\n' case metric 'this server' '@tus/server' 'this/peer'
+	for ((c = 0; c < ${#case_uploads[@]}; c++)); do
+		printf '%-33s ' "$(case_label "$c")"
+		case_medians "$c" 34 | sed '1s/^ \{34\}//'
+	done
+	# What the servers logged once started (this server logs a WARN about Flyway and H2 at
+	# start-up; @tus/server only its port).
+	tail -n +"$((java_log_lines + 1))" "$tmp/java.log" | grep -E '^[^ ]+ +(ERROR|WARN) ' >"$tmp/java.warnings" || true
+	log_errors=$(wc -l <"$tmp/java.warnings")
+	echo
+	echo "Since start-up: $log_errors WARN or ERROR lines in this server's log, $(($(wc -l <"$tmp/node.log") - 1)) lines in @tus/server's"
+	if ((log_errors > 0)); then
+		cut -c1-220 "$tmp/java.warnings" | sed 's/^[^ ]* *//' | sort | uniq -c | sort -rn | awk 'NR <= 5'
+	fi
+	if (($(wc -l <"$tmp/node.log") > 1)); then
+		tail -n +2 "$tmp/node.log" | cut -c1-220 | sort | uniq -c | sort -rn | awk 'NR <= 5'
+	fi
+}
+
+if ((many)); then
+	say "$(nproc) CPUs; node $(node --version); tus-js-client $(node -p 'require(process.argv[1]).version' "$node_dir/node_modules/tus-js-client/package.json"); $(java -version 2>&1 | sed -n 1p)"
+else
+	say "file $file: $size bytes, md5 $file_md5; chunkSize $chunk; $(nproc) CPUs; node $(node --version); tus-js-client $(node -p 'require(process.argv[1]).version' "$node_dir/node_modules/tus-js-client/package.json"); $(java -version 2>&1 | sed -n 1p)"
+fi
 if [[ $store == s3 ]]; then
 	# For S3Proxy, this server (the AWS SDK's default chain) and @tus/s3-store alike.
 	export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1
@@ -496,6 +892,7 @@ if [[ $store == s3 ]]; then
 	start_s3
 fi
 start_java
+java_log_lines=$(wc -l <"$tmp/java.log")
 start_node
 if [[ $profile -eq 1 ]]; then
 	jcmd "$java_pid" JFR.start name=bench settings=profile filename="$tmp/tus.jfr" >/dev/null
@@ -503,24 +900,32 @@ fi
 say "warming up both servers (${warmup} bytes, then ${warmup_requests} chunks of 16 KiB each)"
 warm_up java
 warm_up node
-echo "$header"
-for ((round = 1; round <= rounds; round++)); do
-	# Alternate which server goes first, so neither always gets the warmer page cache.
-	if ((round % 2 == 1)); then order='java node'; else order='node java'; fi
-	for server in $order; do
-		measure "$round" "$server"
-		for ((again = 0; busy == 1 && again < busy_retries; again++)); do
-			say "other work used the CPUs during that upload: measuring again"
+if ((many)); then
+	measure_cases
+else
+	echo "$header"
+	for ((round = 1; round <= rounds; round++)); do
+		# Alternate which server goes first, so neither always gets the warmer page cache.
+		if ((round % 2 == 1)); then order='java node'; else order='node java'; fi
+		for server in $order; do
 			measure "$round" "$server"
+			for ((again = 0; busy == 1 && again < busy_retries; again++)); do
+				say "other work used the CPUs during that upload: measuring again"
+				measure "$round" "$server"
+			done
 		done
 	done
-done
+fi
 if [[ $profile -eq 1 ]]; then
 	jcmd "$java_pid" JFR.stop name=bench >/dev/null
 	echo "Hottest frames of this server (JFR execution samples, top of stack):"
 	jfr print --events jdk.ExecutionSample "$tmp/tus.jfr" |
 		awk '/stackTrace = \[/ { getline; sub(/line:.*/, ""); gsub(/^[ \t]+/, ""); print }' |
 		sort | uniq -c | sort -rn | awk 'NR <= 15'
+fi
+if ((many)); then
+	summary_many
+	exit 0
 fi
 
 echo
