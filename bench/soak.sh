@@ -104,10 +104,9 @@ sampler_pid=$!
 
 say "$workers uploads at a time for $duration s"
 status=0
-# The JDK's client keeps idle connections for 1200 s, Tomcat closes them after 60 s: a
-# request written on a connection the server has just closed dies with "header parser
-# received no bytes", and the JDK resends only GETs. Clients must drop idle connections
-# before the server does; browsers and Node's agents retry such a request instead.
+# The JDK's client keeps idle connections for 1200 s, Tomcat closes them after 60 s: drop
+# them sooner, so that no request is written on a connection the server is closing (the
+# JDK resends only GETs). Browsers and Node's agents retry such a request instead.
 java -Xmx512m -Djdk.httpclient.keepalive.timeout=30 "$root/bench/soak/Soak.java" "$base" soak "$password" "$duration" "$workers" ${seed:+"$seed"} || status=$?
 
 threads_end=$(threads)

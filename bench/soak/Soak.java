@@ -52,6 +52,9 @@ public class Soak {
 
 	static final AtomicLong aborts = new AtomicLong();
 
+	/** Draft uploads whose bytes were all kept but that a HEAD found incomplete. */
+	static final AtomicLong completedAfterHead = new AtomicLong();
+
 	static final AtomicLong requests = new AtomicLong();
 
 	static final ConcurrentLinkedQueue<Long> chunkNanos = new ConcurrentLinkedQueue<>();
@@ -93,6 +96,7 @@ public class Soak {
 		System.out.printf("soak: %.1f MB/s acknowledged (MB = 10^6 bytes), chunk latency p50 %.1f ms, p99 %.1f ms (%d chunks)%n",
 				ackedBytes.get() / 1e6 / elapsed, percentile(latencies, 0.50), percentile(latencies, 0.99),
 				latencies.size());
+		System.out.println("soak: draft uploads completed by an empty request after a HEAD: " + completedAfterHead.get());
 		System.out.println("soak: 5xx answers: " + serverErrors.size() + ", lost or corrupted files: " + corrupted.size()
 				+ ", uploads the client could not finish: " + failed.size());
 		serverErrors.stream().limit(10).forEach((e) -> System.out.println("soak:   5xx " + e));
@@ -240,6 +244,19 @@ public class Soak {
 			expect(answer, 204);
 			ackedBytes.addAndGet(end - offset);
 			offset = end;
+		}
+		// A last request cut off after all its bytes were kept leaves the upload
+		// incomplete: the draft's clients then complete it with an empty request.
+		Response state = retry(() -> send(
+				request(path).header("Upload-Draft-Interop-Version", "9").method("HEAD", HttpRequest.BodyPublishers.noBody())));
+		if (!"?1".equals(state.header("Upload-Complete"))) {
+			completedAfterHead.incrementAndGet();
+			long at = offset;
+			expect(retry(() -> timed(request(path).header("Upload-Draft-Interop-Version", "9")
+				.header("Content-Type", "application/partial-upload")
+				.header("Upload-Offset", String.valueOf(at))
+				.header("Upload-Complete", "?1")
+				.method("PATCH", HttpRequest.BodyPublishers.noBody()))), 204);
 		}
 		return path.substring("/api/rufh/".length());
 	}

@@ -21,7 +21,7 @@ import dev.chunkedupload.storage.UploadStore;
  * failed write leaves its first bytes in the real file). It can also play a device with
  * little room left, for machines where a test cannot mount a small file system.
  */
-public final class FaultyStore implements UploadStore, AutoCloseable {
+public final class FaultyStore extends ForwardingStore {
 
 	/** Where a fault strikes. */
 	public enum Fault {
@@ -37,15 +37,13 @@ public final class FaultyStore implements UploadStore, AutoCloseable {
 
 	}
 
-	private final UploadStore store;
-
 	private final Map<Fault, IOException> armed = new ConcurrentHashMap<>();
 
 	/** Bytes that still fit when playing a small device; negative: no limit. */
 	private final AtomicLong spaceLeft = new AtomicLong(-1);
 
 	public FaultyStore(UploadStore store) {
-		this.store = store;
+		super(store);
 	}
 
 	/** The next operation of this kind fails with {@code error}, once. */
@@ -71,23 +69,8 @@ public final class FaultyStore implements UploadStore, AutoCloseable {
 	}
 
 	@Override
-	public Set<StoreCapability> capabilities() {
-		return this.store.capabilities();
-	}
-
-	@Override
-	public void begin(String key) {
-		this.store.begin(key);
-	}
-
-	@Override
 	public PieceWriter append(String key, long offset) {
 		return new FaultyWriter(this.store.append(key, offset));
-	}
-
-	@Override
-	public void discardAfter(String key, long offset) {
-		this.store.discardAfter(key, offset);
 	}
 
 	@Override
@@ -96,57 +79,15 @@ public final class FaultyStore implements UploadStore, AutoCloseable {
 	}
 
 	@Override
-	public InputStream readUnfinished(String key, long position) {
-		return this.store.readUnfinished(key, position);
-	}
-
-	@Override
-	public long concatenate(String key, long offset, List<String> sources) {
-		return this.store.concatenate(key, offset, sources);
-	}
-
-	@Override
 	public void complete(String key, long length, String finalKey) {
 		strike(Fault.RENAME, "Cannot complete " + key);
-		this.store.complete(key, length, finalKey);
-	}
-
-	@Override
-	public void abort(String key) {
-		this.store.abort(key);
-	}
-
-	@Override
-	public StoredObject open(String key) {
-		return this.store.open(key);
-	}
-
-	@Override
-	public void delete(String key) {
-		this.store.delete(key);
+		super.complete(key, length, finalKey);
 	}
 
 	@Override
 	public void move(String source, String target) {
 		strike(Fault.RENAME, "Cannot move " + source);
-		this.store.move(source, target);
-	}
-
-	@Override
-	public long size(String key) {
-		return this.store.size(key);
-	}
-
-	@Override
-	public boolean exists(String key) {
-		return this.store.exists(key);
-	}
-
-	@Override
-	public void close() throws Exception {
-		if (this.store instanceof AutoCloseable closeable) {
-			closeable.close();
-		}
+		super.move(source, target);
 	}
 
 	private final class FaultyWriter implements PieceWriter {

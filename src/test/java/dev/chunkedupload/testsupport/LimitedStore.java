@@ -7,7 +7,6 @@ import java.util.Set;
 
 import dev.chunkedupload.storage.PieceWriter;
 import dev.chunkedupload.storage.StoreCapability;
-import dev.chunkedupload.storage.StoredObject;
 import dev.chunkedupload.storage.UploadStore;
 
 /**
@@ -15,14 +14,12 @@ import dev.chunkedupload.storage.UploadStore;
  * object store would: the core's ways around a missing capability run against real bytes
  * on a real file system.
  */
-public final class LimitedStore implements UploadStore, AutoCloseable {
-
-	private final UploadStore store;
+public final class LimitedStore extends ForwardingStore {
 
 	private final Set<StoreCapability> capabilities;
 
 	public LimitedStore(UploadStore store, Set<StoreCapability> capabilities) {
-		this.store = store;
+		super(store);
 		this.capabilities = capabilities.isEmpty() ? EnumSet.noneOf(StoreCapability.class)
 				: EnumSet.copyOf(capabilities);
 	}
@@ -33,79 +30,32 @@ public final class LimitedStore implements UploadStore, AutoCloseable {
 	}
 
 	@Override
-	public void begin(String key) {
-		this.store.begin(key);
-	}
-
-	@Override
-	public PieceWriter append(String key, long offset) {
-		return this.store.append(key, offset);
-	}
-
-	@Override
-	public void discardAfter(String key, long offset) {
-		this.store.discardAfter(key, offset);
-	}
-
-	@Override
 	public PieceWriter writeAt(String key, long position) {
 		require(StoreCapability.WRITE_AT);
-		return this.store.writeAt(key, position);
+		return super.writeAt(key, position);
 	}
 
 	@Override
 	public InputStream readUnfinished(String key, long position) {
 		require(StoreCapability.READ_UNFINISHED);
-		return this.store.readUnfinished(key, position);
+		return super.readUnfinished(key, position);
 	}
 
 	@Override
 	public long concatenate(String key, long offset, List<String> sources) {
 		require(StoreCapability.CONCATENATE);
-		return this.store.concatenate(key, offset, sources);
+		return super.concatenate(key, offset, sources);
 	}
 
 	@Override
-	public void complete(String key, long length, String finalKey) {
-		this.store.complete(key, length, finalKey);
-	}
-
-	@Override
-	public void abort(String key) {
-		this.store.abort(key);
-	}
-
-	@Override
-	public StoredObject open(String key) {
-		return this.store.open(key);
-	}
-
-	@Override
-	public void delete(String key) {
-		this.store.delete(key);
+	public boolean canConcatenate(long offset, List<Long> sizes) {
+		return can(StoreCapability.CONCATENATE) && super.canConcatenate(offset, sizes);
 	}
 
 	@Override
 	public void move(String source, String target) {
 		require(StoreCapability.MOVE);
-		this.store.move(source, target);
-	}
-
-	@Override
-	public long size(String key) {
-		return this.store.size(key);
-	}
-
-	@Override
-	public boolean exists(String key) {
-		return this.store.exists(key);
-	}
-
-	@Override
-	public void close() throws Exception {
-		if (this.store instanceof AutoCloseable closeable) {
-			closeable.close();
-		}
+		super.move(source, target);
 	}
 
 	private void require(StoreCapability capability) {
