@@ -53,7 +53,7 @@ Options (environment variable in brackets):
   -h, --help               this help
 
 Also BENCH_JAVA_OPTS: extra JVM options for the server.
-MB = 10^6 bytes, MiB = 2^20 bytes. The target (fsync on): upload >= 0.6 x min(md5sum, dd)
+MB = 10^6 bytes, MiB = 2^20 bytes. The target (fsync on): upload >= 0.7 x min(md5sum, dd)
 and completion < 100 ms.
 EOF
 }
@@ -575,7 +575,7 @@ measure() {
 	busy=$(awk -v x="$other_cpus" 'BEGIN { print (x > 0.25) ? 1 : 0 }')
 	target=-
 	if [[ $fsync == on ]]; then
-		target=$(awk -v r="$ratio" -v c="$complete_ns" 'BEGIN { print (r >= 0.6 ? "rate ok" : "rate LOW") ", " (c < 100e6 ? "done ok" : "done SLOW") }')
+		target=$(awk -v r="$ratio" -v c="$complete_ns" 'BEGIN { print (r >= 0.7 ? "rate ok" : "rate LOW") ", " (c < 100e6 ? "done ok" : "done SLOW") }')
 	fi
 	if [[ $busy -eq 1 ]]; then
 		run+='*'

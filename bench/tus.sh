@@ -85,7 +85,7 @@ Options (environment variable in brackets):
 
 Also BENCH_JAVA_OPTS: extra JVM options for this server. Needs node >= 20.19 and npm
 (the first run installs bench/tus/node_modules with npm ci).
-MB = 10^6 bytes. The targets, fsync on: one upload, this server >= 0.8 x @tus/server;
+MB = 10^6 bytes. The targets, fsync on: one upload, this server >= 1.1 x @tus/server;
 --preset many, this server >= 1.2 x @tus/server.
 EOF
 }
@@ -943,7 +943,7 @@ echo "$header"
 printf '%s\n' "${rows[@]}"
 echo
 echo "(per round, the least disturbed attempt of each server)"
-[[ $store == s3 ]] && target=1.00 || target=0.80
+[[ $store == s3 ]] && target=1.00 || target=1.10
 printf '%-6s %12s %12s %7s\n' round 'this server' '@tus/server' ratio
 for ((round = 1; round <= rounds; round++)); do
 	printf '%-6s %12s %12s %7s\n' "$round" "${mbs[$round,java]}" "${mbs[$round,node]}" \

@@ -22,7 +22,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("chunked-upload.web")
-record PagesProperties(@DefaultValue("8MB") @NotNull DataSize chunkSize,
+record PagesProperties(@DefaultValue("16MB") @NotNull DataSize chunkSize,
 		@DefaultValue("3") @Min(1) @Max(6) int parallelUploads, @DefaultValue("500") @Min(1) int adminPageRows) {
 
 	@AssertTrue(message = "chunk-size must be at least 1 byte")

@@ -17,7 +17,7 @@ class PagesPropertiesTests {
 	void propertiesWhenNothingSetThenDefaults() {
 		this.runner.run((context) -> {
 			PagesProperties properties = context.getBean(PagesProperties.class);
-			assertThat(properties.chunkSize()).isEqualTo(DataSize.ofMegabytes(8));
+			assertThat(properties.chunkSize()).isEqualTo(DataSize.ofMegabytes(16));
 			assertThat(properties.parallelUploads()).isEqualTo(3);
 			assertThat(properties.adminPageRows()).isEqualTo(500);
 		});
