@@ -104,7 +104,11 @@ class StalledClientIntegrationTests {
 				for (Socket socket : slow) {
 					socket.getOutputStream().write(("X-Slow-" + round + ": 1\r\n").getBytes(StandardCharsets.US_ASCII));
 				}
-				assertThat(requestThreads().getActiveCount()).isLessThanOrEqualTo(2);
+				// A thread parses what arrived and goes back to the pool: none stays with
+				// a
+				// connection whose headers are unfinished (40 would stay if they were
+				// held).
+				awaitIdleRequestThreads();
 				assertThat(this.alice.get("/api/uploads").status()).isEqualTo(200);
 				Thread.sleep(200);
 			}
