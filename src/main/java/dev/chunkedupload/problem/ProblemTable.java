@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -93,6 +95,31 @@ public final class ProblemTable {
 
 	private void document(HttpStatusCode status, String slug) {
 		this.documented.computeIfAbsent(status.value(), (code) -> new TreeSet<>()).add(slug);
+	}
+
+	/**
+	 * Answers a full store with 507 {@code storage-full} and one that cannot be reached
+	 * with 503 {@code storage-unavailable}, both with {@code Retry-After}: the same in
+	 * every protocol, as neither kept anything of the request. The store's exception
+	 * types are passed in, as this package knows nothing of the store; its other failures
+	 * are each adapter's own row.
+	 * @param full the store's exception for a full device
+	 * @param unavailable the store's exception for a store that cannot be reached (a
+	 * superclass of {@code full} is fine: the nearer row wins)
+	 * @param retryAfterSeconds when the client should try again
+	 * @return this table
+	 */
+	public ProblemTable onStorageOutages(Class<? extends Throwable> full, Class<? extends Throwable> unavailable,
+			int retryAfterSeconds) {
+		String retryAfter = String.valueOf(retryAfterSeconds);
+		on(full, HttpStatus.INSUFFICIENT_STORAGE, "storage-full",
+				(problem, ex) -> problem
+					.detail("The storage is full; nothing of this request was kept. Try again once space is freed")
+					.header(HttpHeaders.RETRY_AFTER, retryAfter));
+		return on(unavailable, HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable",
+				(problem, ex) -> problem
+					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
+					.header(HttpHeaders.RETRY_AFTER, retryAfter));
 	}
 
 	/**

@@ -11,7 +11,6 @@ import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.TransactionException;
@@ -21,10 +20,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
-import static org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
-import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
 
 /**
  * The core's refusals for the protocol-neutral API, as problem details.
@@ -39,14 +36,8 @@ class UploadsExceptionHandler {
 		.on(UploadBusyException.class, CONFLICT, "upload-busy")
 		.on(QuotaExceededException.class, FORBIDDEN, "quota-exceeded",
 				(problem, ex) -> problem.with("quota", ex.getQuota().property()).with("limit", ex.getLimit()))
-		.on(StorageFullException.class, INSUFFICIENT_STORAGE, "storage-full",
-				(problem, ex) -> problem
-					.detail("The storage is full; nothing of this request was kept. Try again once space is freed")
-					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
-		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
-				(problem, ex) -> problem
-					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
-					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
+		.onStorageOutages(StorageFullException.class, StorageUnavailableException.class,
+				StorageUnavailableException.RETRY_AFTER_SECONDS)
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure",
 				(problem, ex) -> problem.detail("The server could not read the stored bytes"))
 		.onDatabaseFailures();

@@ -25,7 +25,6 @@ import dev.chunkedupload.upload.error.UploadRefusedException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.TransactionException;
@@ -36,11 +35,9 @@ import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.GONE;
-import static org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
 import static org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE;
-import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
 
 /**
  * The core's refusals in this protocol's terms: as the original answered them (400 for
@@ -81,14 +78,8 @@ class ChunkedUploadExceptionHandler {
 		.on(ChunkInterruptedException.class, BAD_REQUEST, "chunk-interrupted",
 				(problem, ex) -> problem.detail(ex.getMessage() + "; nothing of it was kept"))
 		.on(InvalidUploadRequestException.class, BAD_REQUEST, "invalid-request")
-		.on(StorageFullException.class, INSUFFICIENT_STORAGE, "storage-full",
-				(problem, ex) -> problem
-					.detail("The storage is full; nothing of this request was kept. Try again once space is freed")
-					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
-		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
-				(problem, ex) -> problem
-					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
-					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
+		.onStorageOutages(StorageFullException.class, StorageUnavailableException.class,
+				StorageUnavailableException.RETRY_AFTER_SECONDS)
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure",
 				(problem, ex) -> problem
 					.detail("The server could not store or read the bytes; nothing was acknowledged"))

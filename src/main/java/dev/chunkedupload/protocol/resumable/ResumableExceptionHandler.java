@@ -32,12 +32,10 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
-import static org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.LOCKED;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
 import static org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE;
-import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
 
 /**
  * The core's refusals in this protocol's terms, as {@code application/problem+json}. The
@@ -82,14 +80,8 @@ class ResumableExceptionHandler {
 				(problem, ex) -> problem
 					.detail("This chunk (or its upload) is being written by another request; try again")
 					.header(HttpHeaders.RETRY_AFTER, "1"))
-		.on(StorageFullException.class, INSUFFICIENT_STORAGE, "storage-full",
-				(problem, ex) -> problem
-					.detail("The storage is full; nothing of this request was kept. Try again once space is freed")
-					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
-		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
-				(problem, ex) -> problem
-					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
-					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
+		.onStorageOutages(StorageFullException.class, StorageUnavailableException.class,
+				StorageUnavailableException.RETRY_AFTER_SECONDS)
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure",
 				(problem, ex) -> problem
 					.detail("The server could not store or read the bytes; nothing was acknowledged"))

@@ -42,10 +42,8 @@ import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.CONTENT_TOO_LARGE;
 import static org.springframework.http.HttpStatus.GONE;
-import static org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
-import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
 
 /**
  * The core's refusals in the draft's terms: 409 with the problem type
@@ -87,14 +85,8 @@ class RufhExceptionHandler {
 				(problem, ex) -> logger.info("rufh request body broke off: {}", ex.getMessage()))
 		// Any other refusal of the core is the client's doing, never the server's.
 		.on(UploadException.class, BAD_REQUEST, "invalid-request")
-		.on(StorageFullException.class, INSUFFICIENT_STORAGE, "storage-full",
-				(problem, ex) -> problem
-					.detail("The storage is full; nothing of this request was kept. Try again once space is freed")
-					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
-		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
-				(problem, ex) -> problem
-					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
-					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
+		.onStorageOutages(StorageFullException.class, StorageUnavailableException.class,
+				StorageUnavailableException.RETRY_AFTER_SECONDS)
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure",
 				(problem, ex) -> problem
 					.detail("The server could not store or read the bytes; the upload's offset tells what is kept"))

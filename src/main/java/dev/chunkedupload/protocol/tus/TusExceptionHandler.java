@@ -24,7 +24,6 @@ import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.error.UploadRefusedException;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.TransactionException;
@@ -36,13 +35,11 @@ import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.GONE;
-import static org.springframework.http.HttpStatus.INSUFFICIENT_STORAGE;
 import static org.springframework.http.HttpStatus.INTERNAL_SERVER_ERROR;
 import static org.springframework.http.HttpStatus.LOCKED;
 import static org.springframework.http.HttpStatus.NOT_FOUND;
 import static org.springframework.http.HttpStatus.PAYLOAD_TOO_LARGE;
 import static org.springframework.http.HttpStatus.PRECONDITION_FAILED;
-import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
 
 /**
  * The core's refusals in tus's terms. tus clients act on the status code (tus-js-client
@@ -86,14 +83,8 @@ class TusExceptionHandler {
 				(problem, ex) -> problem.with("quota", ex.getQuota().property()).with("limit", ex.getLimit()))
 		// Any other refusal of the core is the client's doing, never the server's.
 		.on(UploadException.class, BAD_REQUEST, "invalid-request")
-		.on(StorageFullException.class, INSUFFICIENT_STORAGE, "storage-full",
-				(problem, ex) -> problem
-					.detail("The storage is full; nothing of this request was kept. Try again once space is freed")
-					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
-		.on(StorageUnavailableException.class, SERVICE_UNAVAILABLE, "storage-unavailable",
-				(problem, ex) -> problem
-					.detail("The storage cannot be reached for the moment; nothing was acknowledged")
-					.header(HttpHeaders.RETRY_AFTER, String.valueOf(StorageUnavailableException.RETRY_AFTER_SECONDS)))
+		.onStorageOutages(StorageFullException.class, StorageUnavailableException.class,
+				StorageUnavailableException.RETRY_AFTER_SECONDS)
 		.on(StorageException.class, INTERNAL_SERVER_ERROR, "storage-failure",
 				(problem, ex) -> problem
 					.detail("The server could not store or read the bytes; the upload's offset tells what is kept"))
