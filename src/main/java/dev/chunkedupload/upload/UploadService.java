@@ -20,6 +20,7 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.metrics.UploadMetrics;
 import dev.chunkedupload.upload.model.Caller;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
@@ -39,10 +40,8 @@ import org.springframework.stereotype.Service;
 /**
  * Every protocol's way into the core for uploads whose bytes arrive in order, and the
  * protocol-neutral operations on any upload (status, listing, content, deletion). The
- * write path follows one order: load (owned by the caller), take the lease, reload and
- * check state and offset, then {@link StorageService} streams into storage while hashing,
- * makes the bytes durable and records the new offset and hash state, releasing the lease
- * in one short transaction. No transaction is open while bytes flow.
+ * order of a chunk (load, lease, check, then {@link StorageService}; no transaction open
+ * while bytes flow) is told in docs/design.md, "The write path of one chunk".
  */
 @Service
 public class UploadService {
@@ -64,9 +63,12 @@ public class UploadService {
 
 	private final UploadAdmissions admissions;
 
+	private final UploadMetrics metrics;
+
 	UploadService(UploadRepository repository, StorageService storage, Leases leases, UploadAdmissions admissions,
-			UploadProperties properties, Clock clock) {
+			UploadMetrics metrics, UploadProperties properties, Clock clock) {
 		this.repository = repository;
+		this.metrics = metrics;
 		this.admissions = admissions;
 		this.storage = storage;
 		this.leases = leases;
@@ -109,7 +111,7 @@ public class UploadService {
 		}
 		ChunkedUpload upload = this.leases.insert(leased);
 		try (Lease held = this.leases.adopt(id, token)) {
-			return this.storage.metered(protocol, 0,
+			return this.metrics.sequential(protocol, 0,
 					() -> this.storage.append(upload, chunk, body, held, this.admissions.allowance(upload, chunk)));
 		}
 		catch (RuntimeException ex) {
@@ -130,7 +132,7 @@ public class UploadService {
 		// A first look without the lease: a chunk that cannot fit is refused without
 		// taking the lease away from a writer that may be about to send the right one.
 		ChunkedUpload current = load(owner, uploadId);
-		return this.storage.metered(current.getProtocol(), current.getOffset(), () -> {
+		return this.metrics.sequential(current.getProtocol(), current.getOffset(), () -> {
 			checkLimits(chunk);
 			checkAppendable(current, chunk);
 			Optional<Lease> unchanged = this.leases.acquireUnchanged(current);

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +31,6 @@ import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.UploadDiscarded;
 import dev.chunkedupload.upload.model.UploadEvent;
 import dev.chunkedupload.upload.model.UploadProperties;
-import dev.chunkedupload.upload.model.UploadProtocol;
 import dev.chunkedupload.upload.model.UploadStatus;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -143,19 +141,6 @@ public class StorageService {
 			discardAfter(upload.getStorageKey(), kept);
 			throw ex;
 		}
-	}
-
-	/**
-	 * Store a chunk of a sequential upload, counted and timed by what becomes of it (see
-	 * {@link UploadMetrics#sequential}); the caller's checks before {@link #append} are
-	 * part of the chunk, so that their refusals count too.
-	 * @param protocol the upload's protocol
-	 * @param offset the upload's offset before the chunk
-	 * @param chunk checks and appends the chunk
-	 * @return the upload after the chunk
-	 */
-	public ChunkedUpload metered(UploadProtocol protocol, long offset, Supplier<ChunkedUpload> chunk) {
-		return this.metrics.sequential(protocol, offset, chunk);
 	}
 
 	/**
