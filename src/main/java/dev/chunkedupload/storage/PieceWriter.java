@@ -40,6 +40,15 @@ public interface PieceWriter extends AutoCloseable {
 	}
 
 	/**
+	 * Whether {@link #record()} writes anything: only then does the offset need a
+	 * transaction of its own to commit with it.
+	 * @return {@code false} for the file-system store
+	 */
+	default boolean keepsRecords() {
+		return false;
+	}
+
+	/**
 	 * The position the next byte goes to.
 	 * @return the position
 	 */

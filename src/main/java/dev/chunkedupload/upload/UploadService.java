@@ -129,66 +129,31 @@ public class UploadService {
 	 * @return the upload after the chunk
 	 */
 	public ChunkedUpload append(String owner, String uploadId, Chunk chunk, InputStream body) {
+		return append(load(owner, uploadId), chunk, body);
+	}
+
+	/**
+	 * {@link #append(String, String, Chunk, InputStream)} to an upload the caller has
+	 * just loaded with {@link #getOwn}, without loading it again (a copy that changed
+	 * since costs a second load, nothing else).
+	 * @param current the upload as the caller loaded it
+	 * @param chunk what the client says about the bytes
+	 * @param body the bytes
+	 * @return the upload after the chunk
+	 */
+	public ChunkedUpload append(ChunkedUpload current, Chunk chunk, InputStream body) {
 		// A first look without the lease: a chunk that cannot fit is refused without
 		// taking the lease away from a writer that may be about to send the right one.
-		ChunkedUpload current = load(owner, uploadId);
 		return this.metrics.sequential(current.getProtocol(), current.getOffset(), () -> {
 			checkLimits(chunk);
 			checkAppendable(current, chunk);
 			Optional<Lease> unchanged = this.leases.acquireUnchanged(current);
-			try (Lease held = unchanged.orElseGet(() -> this.leases.acquire(uploadId))) {
-				ChunkedUpload upload = unchanged.isPresent() ? current : load(owner, uploadId);
+			try (Lease held = unchanged.orElseGet(() -> this.leases.acquire(current.getId()))) {
+				ChunkedUpload upload = unchanged.isPresent() ? current : load(current.getOwner(), current.getId());
 				checkAppendable(upload, chunk);
 				return this.storage.append(upload, chunk, body, held, this.admissions.allowance(upload, chunk));
 			}
 		});
-	}
-
-	/**
-	 * Create an upload with a first body of any length, stored in chunks of at most
-	 * {@code max-chunk-size}, each durable and recorded before the next (see
-	 * {@link #appendAll}).
-	 * @param owner the creating user
-	 * @param protocol the protocol that creates it
-	 * @param details what the client says about the upload
-	 * @param chunk what the client says about the first bytes
-	 * @param body the first bytes
-	 * @return the upload after them
-	 */
-	public ChunkedUpload createWithBody(String owner, UploadProtocol protocol, UploadDetails details, Chunk chunk,
-			LongBody body) {
-		ChunkedUpload upload = create(owner, protocol, details, chunk, body.nextPiece(maxChunkSize()));
-		return appendRest(owner, upload, chunk.keepPartial(), body);
-	}
-
-	/**
-	 * Add a body of any length at the upload's offset, in chunks of at most
-	 * {@code max-chunk-size}, each durable and recorded before the next, for clients that
-	 * send the rest of a file in one request (tus-js-client's default chunk size is
-	 * unlimited). Whether bytes of a body that breaks off are kept is
-	 * {@code chunk.keepPartial()}.
-	 * @param owner the calling user, who must own the upload
-	 * @param uploadId the upload
-	 * @param chunk what the client says about the bytes
-	 * @param body the bytes
-	 * @return the upload after them
-	 */
-	public ChunkedUpload appendAll(String owner, String uploadId, Chunk chunk, LongBody body) {
-		ChunkedUpload upload = append(owner, uploadId, chunk, body.nextPiece(maxChunkSize()));
-		return appendRest(owner, upload, chunk.keepPartial(), body);
-	}
-
-	private ChunkedUpload appendRest(String owner, ChunkedUpload upload, boolean keepPartial, LongBody body) {
-		ChunkedUpload current = upload;
-		while (body.hasMorePieces()) {
-			current = append(owner, current.getId(), new Chunk(current.getOffset(), null, null, false, keepPartial),
-					body.nextPiece(maxChunkSize()));
-		}
-		return current;
-	}
-
-	private long maxChunkSize() {
-		return this.properties.maxChunkSize().toBytes();
 	}
 
 	/**
@@ -374,7 +339,9 @@ public class UploadService {
 	}
 
 	private ChunkedUpload load(String owner, String uploadId) {
-		return this.repository.findByIdAndOwner(uploadId, owner)
+		// By id without a transaction (see UploadRepository), the owner compared here.
+		return this.repository.findById(uploadId)
+			.filter((upload) -> upload.isOwnedBy(owner))
 			.orElseThrow(() -> new UploadNotFoundException(uploadId));
 	}
 

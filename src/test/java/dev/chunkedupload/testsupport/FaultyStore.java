@@ -137,6 +137,11 @@ public final class FaultyStore extends ForwardingStore {
 		}
 
 		@Override
+		public boolean keepsRecords() {
+			return this.writer.keepsRecords();
+		}
+
+		@Override
 		public long position() {
 			return this.writer.position();
 		}

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
@@ -143,6 +144,76 @@ class UploadServiceTests {
 		ChunkedUpload completed = this.uploads.complete("alice", upload.getId(), md5(file));
 		assertThat(completed.getStatus()).isEqualTo(UploadStatus.COMPLETE);
 		assertThat(Files.readAllBytes(dataDir.resolve(finalKey))).isEqualTo(file);
+	}
+
+	@Test
+	void appendWhenChainedFromReturnedCopiesThenEachCopyIsTheRow() {
+		byte[] file = randomBytes(300_000, 57);
+		ChunkedUpload upload = this.uploads.start("alice", UploadProtocol.TUS, "f", new Chunk(0, 0L, null, false, true),
+				InputStream.nullInputStream());
+		ChunkedUpload copy = this.uploads.getOwn("alice", upload.getId());
+		Instant before = this.clock.instant();
+		for (int start = 0; start < file.length; start += 100_000) {
+			this.clock.advance(Duration.ofSeconds(1));
+			boolean last = start + 100_000 == file.length;
+			copy = this.uploads.append(copy, new Chunk(start, null, null, last, false),
+					new ByteArrayInputStream(file, start, 100_000));
+			// written by one statement from the copy: every column as the copy says (the
+			// database keeps microseconds, rounded)
+			assertThat(copy).usingRecursiveComparison()
+				.withComparatorForType(UploadServiceTests::sameMicrosecond, Instant.class)
+				.isEqualTo(this.repository.findById(upload.getId()).orElseThrow());
+		}
+		assertThat(copy.getTotalLength()).contains((long) file.length);
+		assertThat(copy.getLastActivityAt()).isAfter(before.plusSeconds(2)).isBeforeOrEqualTo(this.clock.instant());
+		assertThat(this.uploads.complete("alice", upload.getId(), md5(file)).getMd5()).contains(md5(file));
+	}
+
+	@Test
+	void appendWhenCopyIsOutdatedThenRowLoadedAgainAndChunkRecorded() {
+		byte[] file = randomBytes(200, 58);
+		ChunkedUpload upload = startHalf(file);
+		ChunkedUpload outdated = this.uploads.getOwn("alice", upload.getId());
+		// another request took and released the lease: same bytes, a newer version
+		this.lease.acquire(upload.getId()).close();
+		ChunkedUpload appended = this.uploads.append(outdated, new Chunk(100, 100L, 200L, true, false),
+				new ByteArrayInputStream(file, 100, 100));
+		assertThat(appended.getOffset()).isEqualTo(200);
+		assertThat(appended.getVersion())
+			.isEqualTo(this.repository.findById(upload.getId()).orElseThrow().getVersion());
+		assertThat(this.uploads.complete("alice", upload.getId(), md5(file)).getMd5()).contains(md5(file));
+	}
+
+	@Test
+	void appendWhenLeaseTakenOverWhileBytesFlowThenBusyAndNothingRecorded() {
+		byte[] file = randomBytes(200, 59);
+		ChunkedUpload upload = startHalf(file);
+		InputStream takenOver = new ByteArrayInputStream(file, 100, 100) {
+
+			@Override
+			public synchronized int read(byte[] buffer, int offset, int length) {
+				if (this.pos == 100) {
+					UploadServiceTests.this.clock.advance(Duration.ofSeconds(31));
+					UploadServiceTests.this.lease.acquire(upload.getId());
+				}
+				return super.read(buffer, offset, length);
+			}
+
+		};
+		assertThatExceptionOfType(UploadBusyException.class).isThrownBy(
+				() -> this.uploads.append("alice", upload.getId(), new Chunk(100, 100L, 200L, true, false), takenOver));
+		assertThat(this.repository.findById(upload.getId()).orElseThrow().getOffset()).isEqualTo(100);
+		assertThat(this.store.size(upload.getStorageKey())).isEqualTo(100);
+	}
+
+	private static int sameMicrosecond(Instant a, Instant b) {
+		return (Duration.between(a, b).abs().toNanos() < 1000) ? 0 : a.compareTo(b);
+	}
+
+	private ChunkedUpload startHalf(byte[] file) {
+		int half = file.length / 2;
+		return this.uploads.start("alice", UploadProtocol.CHUNKED, "f",
+				new Chunk(0, (long) half, (long) file.length, false, false), new ByteArrayInputStream(file, 0, half));
 	}
 
 	private ChunkedUpload start(byte[] file) {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.chunkedupload.upload.ImplicitCompletion;
 import dev.chunkedupload.upload.KeptBody;
+import dev.chunkedupload.upload.LongBodyUploads;
 import dev.chunkedupload.upload.UploadService;
 import dev.chunkedupload.upload.error.OffsetMismatchException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
@@ -63,6 +64,8 @@ class RufhController {
 
 	private final UploadService uploads;
 
+	private final LongBodyUploads longBodies;
+
 	private final ImplicitCompletion completion;
 
 	private final InterimResponses interim;
@@ -77,9 +80,10 @@ class RufhController {
 
 	private final InputLimits limits;
 
-	RufhController(UploadService uploads, ImplicitCompletion completion, InterimResponses interim,
-			UploadProperties properties, InputLimits limits, Clock clock) {
+	RufhController(UploadService uploads, LongBodyUploads longBodies, ImplicitCompletion completion,
+			InterimResponses interim, UploadProperties properties, InputLimits limits, Clock clock) {
 		this.uploads = uploads;
+		this.longBodies = longBodies;
 		this.limits = limits;
 		this.completion = completion;
 		this.interim = interim;
@@ -187,7 +191,7 @@ class RufhController {
 			if (length > this.maxBytes) {
 				throw new UploadTooLargeException(this.maxBytes);
 			}
-			this.uploads.declareLength(owner, uploadId, offset, length);
+			upload = this.uploads.declareLength(owner, uploadId, offset, length);
 		}
 		if (hasBody(request)) {
 			upload = append(owner, upload, request);
@@ -246,8 +250,8 @@ class RufhController {
 	 */
 	private ChunkedUpload append(String owner, ChunkedUpload upload, HttpServletRequest request) throws IOException {
 		KeptBody body = new KeptBody(request.getInputStream());
-		ChunkedUpload appended = this.uploads.appendAll(owner, upload.getId(),
-				new Chunk(upload.getOffset(), null, null, false, true), body);
+		ChunkedUpload appended = this.longBodies.append(upload, new Chunk(upload.getOffset(), null, null, false, true),
+				body);
 		body.requireWhole();
 		return appended;
 	}

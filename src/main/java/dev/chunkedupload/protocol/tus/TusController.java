@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.chunkedupload.upload.ImplicitCompletion;
+import dev.chunkedupload.upload.LongBodyUploads;
 import dev.chunkedupload.upload.UploadService;
 import dev.chunkedupload.upload.concat.UploadConcatenation;
 import dev.chunkedupload.upload.error.OffsetMismatchException;
@@ -98,6 +99,8 @@ class TusController {
 
 	private final UploadService uploads;
 
+	private final LongBodyUploads longBodies;
+
 	private final UploadConcatenation concatenation;
 
 	private final ImplicitCompletion completion;
@@ -106,9 +109,10 @@ class TusController {
 
 	private final InputLimits limits;
 
-	TusController(UploadService uploads, UploadConcatenation concatenation, ImplicitCompletion completion,
-			UploadProperties properties, InputLimits limits) {
+	TusController(UploadService uploads, LongBodyUploads longBodies, UploadConcatenation concatenation,
+			ImplicitCompletion completion, UploadProperties properties, InputLimits limits) {
 		this.uploads = uploads;
+		this.longBodies = longBodies;
 		this.concatenation = concatenation;
 		this.completion = completion;
 		this.maxBytes = properties.maxBytes().toBytes();
@@ -152,8 +156,8 @@ class TusController {
 				throw new TusRequestException(HttpStatus.PAYLOAD_TOO_LARGE, "length-exceeded",
 						"The body is longer than the Upload-Length of " + length + " bytes");
 			}
-			upload = this.uploads.createWithBody(owner, UploadProtocol.TUS, details,
-					new Chunk(0, null, length, false, true), body);
+			upload = this.longBodies.create(owner, UploadProtocol.TUS, details, new Chunk(0, null, length, false, true),
+					body);
 			upload = this.completion.completeIfStored(owner, upload);
 			body.requireWhole();
 		}
@@ -278,9 +282,9 @@ class TusController {
 		if (known == null && declaredLength != null) {
 			// Fixed before the bytes, under the upload's lease, so that every limit of
 			// the write path applies to them.
-			this.uploads.declareLength(owner, uploadId, offset, declaredLength);
+			upload = this.uploads.declareLength(owner, uploadId, offset, declaredLength);
 		}
-		upload = this.uploads.appendAll(owner, uploadId, new Chunk(offset, null, null, false, true), body);
+		upload = this.longBodies.append(upload, new Chunk(offset, null, null, false, true), body);
 		upload = this.completion.completeIfStored(owner, upload);
 		body.requireWhole();
 		return withExpiry(ResponseEntity.status(HttpStatus.NO_CONTENT), upload)

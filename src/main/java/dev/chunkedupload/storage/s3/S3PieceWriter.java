@@ -97,6 +97,11 @@ final class S3PieceWriter implements PieceWriter {
 	}
 
 	@Override
+	public boolean keepsRecords() {
+		return true;
+	}
+
+	@Override
 	public void record() {
 		if (!this.synced) {
 			throw new IllegalStateException("Only synced bytes can be recorded");

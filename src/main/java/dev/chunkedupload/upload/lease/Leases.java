@@ -94,8 +94,8 @@ public class Leases {
 	/**
 	 * Take the lease of an upload only if its row is still as the caller loaded it, in
 	 * one statement: the caller then knows the row without loading it again under the
-	 * lease (one round trip less per chunk). The copy's version is not the row's
-	 * afterwards; {@link #record} loads the row itself.
+	 * lease (one round trip less per chunk). The copy is then brought in step with the
+	 * row (lease and version), so {@link #recordAppend} can write from it.
 	 * @param seen the upload as the caller loaded it
 	 * @return the held lease, or empty if the row changed or another writer holds it (the
 	 * caller then takes the lease with {@link #acquire} and loads the row)
@@ -103,10 +103,12 @@ public class Leases {
 	public Optional<Lease> acquireUnchanged(ChunkedUpload seen) {
 		String token = newToken();
 		Instant now = this.clock.instant();
-		if (seen.getVersion() == null || !this.statements.acquireAtVersion(seen.getId(), seen.getVersion(), token, now,
-				now.plus(this.duration))) {
+		Instant until = now.plus(this.duration);
+		if (seen.getVersion() == null
+				|| !this.statements.acquireAtVersion(seen.getId(), seen.getVersion(), token, now, until)) {
 			return Optional.empty();
 		}
+		seen.matchRow(token, until, seen.getVersion() + 1);
 		return Optional.of(register(hold(seen.getId(), token, new UploadLeaseRow(this.statements, seen.getId()))));
 	}
 
@@ -191,6 +193,44 @@ public class Leases {
 		}
 		held.releasedWithRecord();
 		return saved;
+	}
+
+	/**
+	 * {@link #record(Lease, Consumer)} for the change every chunk makes, new bytes at the
+	 * end ({@link ChunkedUpload#append}), written from the caller's copy of the row by
+	 * one conditional statement: auto-committed, one round trip where loading the row in
+	 * a transaction takes four (DatabaseRoundTripsIntegrationTests). A store's own
+	 * records of the bytes, if it keeps any, commit in one transaction with it.
+	 * @param held the upload lease
+	 * @param known the upload as it is under the lease (loaded under it, proven unchanged
+	 * by {@link #acquireUnchanged}, or just inserted); changed, kept in step with the row
+	 * and returned
+	 * @param storeRecords writes the store's records, or {@code null} if it keeps none
+	 * @param append the append
+	 * @return the saved upload
+	 * @throws UploadBusyException if the lease lapsed and another writer took it
+	 */
+	public ChunkedUpload recordAppend(Lease held, ChunkedUpload known, Runnable storeRecords,
+			Consumer<ChunkedUpload> append) {
+		append.accept(known);
+		if (storeRecords == null) {
+			writeAppend(held, known);
+		}
+		else {
+			this.transaction.executeWithoutResult((status) -> {
+				storeRecords.run();
+				writeAppend(held, known);
+			});
+		}
+		known.matchRow(null, null, known.getVersion() + 1);
+		held.releasedWithRecord();
+		return known;
+	}
+
+	private void writeAppend(Lease held, ChunkedUpload known) {
+		if (!this.statements.recordAppend(known, held.token(), this.clock.instant())) {
+			throw new UploadBusyException(held.subject());
+		}
 	}
 
 	/**

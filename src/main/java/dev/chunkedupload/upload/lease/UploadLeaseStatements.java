@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
+import dev.chunkedupload.upload.model.ChunkedUpload;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -64,6 +66,24 @@ public class UploadLeaseStatements {
 		return this.jdbc.update(
 				"update upload set lease_owner = null, lease_until = null, version = version + 1 where upload_id = ? and lease_owner = ?",
 				uploadId, token) == 1;
+	}
+
+	/**
+	 * Write what {@link ChunkedUpload#append} changes (offset, MD5 state, a length fixed
+	 * by the last chunk, activity and expiry) and release the lease, in one statement,
+	 * only if the row is still at the copy's version and the caller's lease has not
+	 * lapsed.
+	 * @param appended the copy after the append, at the row's version
+	 * @param token the caller's lease
+	 * @param now the time of the check
+	 * @return whether the row was written; false if the lease was lost or the row changed
+	 */
+	public boolean recordAppend(ChunkedUpload appended, String token, Instant now) {
+		return this.jdbc.update(
+				"update upload set upload_offset = ?, hash_state = ?, total_length = ?, last_activity_at = ?, expires_at = ?, lease_owner = null, lease_until = null, version = version + 1 where upload_id = ? and version = ? and lease_owner = ? and lease_until >= ?",
+				appended.getOffset(), appended.getHashState(), appended.getTotalLength().orElse(null),
+				at(appended.getLastActivityAt()), appended.getExpiresAt().map(UploadLeaseStatements::at).orElse(null),
+				appended.getId(), appended.getVersion(), token, at(now)) == 1;
 	}
 
 	private static OffsetDateTime at(Instant instant) {

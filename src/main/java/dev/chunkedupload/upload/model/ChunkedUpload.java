@@ -24,13 +24,10 @@ import dev.chunkedupload.upload.hash.ResumableMd5;
 /**
  * One upload, whatever protocol created it. Owns its state changes: offset and status
  * move only through {@link #append}, {@link #complete}, {@link #abort} and
- * {@link #expire}, and an invalid change throws.
- * <p>
- * Every change to the row goes through these methods, saved with the row's
+ * {@link #expire}, and an invalid change throws. Each is saved guarded by the row's
  * {@code @Version}, so a change made from a stale copy fails instead of overwriting
- * another. The only exception is the lease: taking, renewing and releasing it are
- * conditional updates of the lease package (each bumps the version when it changes who
- * holds the lease), so that taking it is one atomic statement across instances.
+ * another. The lease package writes the lease (and a chunk's append) with conditional
+ * statements of its own, which bump the version when they change who holds the lease.
  */
 @Entity
 @DynamicUpdate
@@ -122,6 +119,17 @@ public class ChunkedUpload {
 	}
 
 	/**
+	 * Keep this copy in step with its row after a lease statement changed the row outside
+	 * JPA (the lease's holder and end, and the version it bumped), so that the copy can
+	 * stand for the row in the next conditional statement instead of a fresh load.
+	 */
+	public void matchRow(String holder, Instant until, long rowVersion) {
+		this.leaseOwner = holder;
+		this.leaseUntil = until;
+		this.version = rowVersion;
+	}
+
+	/**
 	 * Record bytes that are now durable in storage.
 	 * @param length how many bytes were added at the current offset
 	 * @param hashState the MD5 state after those bytes
@@ -184,10 +192,7 @@ public class ChunkedUpload {
 		this.hashState = null;
 	}
 
-	/**
-	 * Set what the client said about the upload when it was created.
-	 * @param details the media type, the client's metadata and the concatenation role
-	 */
+	/** Set what the client said at creation: media type, metadata, concatenation role. */
 	public void describe(UploadDetails details) {
 		this.contentType = details.contentType();
 		this.clientMetadata = details.clientMetadata();
@@ -196,9 +201,7 @@ public class ChunkedUpload {
 
 	/**
 	 * Fix a total length that was left open at creation.
-	 * @param total the total length now declared
-	 * @throws InvalidUploadRequestException if a different length was already set or the
-	 * upload already holds more bytes
+	 * @throws InvalidUploadRequestException if another length is set or more bytes held
 	 */
 	public void declareLength(long total) {
 		requireUploading();
@@ -265,12 +268,7 @@ public class ChunkedUpload {
 		this.storageKey = key;
 	}
 
-	/**
-	 * Whether the upload has been idle past its expiry, whether or not the sweeper has
-	 * marked it yet.
-	 * @param now the current time
-	 * @return {@code true} if expired
-	 */
+	/** Whether the upload is idle past its expiry, marked by the sweeper yet or not. */
 	public boolean isExpiredAt(Instant now) {
 		return this.status == UploadStatus.EXPIRED
 				|| (this.status == UploadStatus.UPLOADING && this.expiresAt != null && !now.isBefore(this.expiresAt));

@@ -99,7 +99,8 @@ public class StorageService {
 	 * and MD5 state and release the lease. A refused chunk's bytes are cut off at once; a
 	 * chunk that keeps partial bytes records those that arrived before the body broke
 	 * off.
-	 * @param upload the upload as loaded under the lease, its offset checked
+	 * @param upload the upload as it is under the lease, its offset checked; changed and
+	 * returned
 	 * @param chunk what the client says about the bytes
 	 * @param body the bytes
 	 * @param held the upload's lease
@@ -121,8 +122,8 @@ public class StorageService {
 			if (moved.broken()) {
 				if (chunk.keepPartial() && moved.bytes() > 0) {
 					byte[] state = moved.md5().saveState();
-					this.leases.record(held, (current) -> recorded(writer, current).append(moved.bytes(), state, false,
-							this.clock.instant(), this.properties.expiration()));
+					this.leases.recordAppend(held, upload, storeRecords(writer), (current) -> current
+						.append(moved.bytes(), state, false, this.clock.instant(), this.properties.expiration()));
 					kept = start + moved.bytes();
 					this.metrics.received(upload.getProtocol(), moved.bytes());
 				}
@@ -132,8 +133,8 @@ public class StorageService {
 			}
 			byte[] state = moved.md5().saveState();
 			Instant now = this.clock.instant();
-			ChunkedUpload appended = this.leases.record(held, (current) -> recorded(writer, current)
-				.append(moved.bytes(), state, chunk.last(), now, this.properties.expiration()));
+			ChunkedUpload appended = this.leases.recordAppend(held, upload, storeRecords(writer),
+					(current) -> current.append(moved.bytes(), state, chunk.last(), now, this.properties.expiration()));
 			this.metrics.received(upload.getProtocol(), moved.bytes());
 			return appended;
 		}
@@ -310,11 +311,11 @@ public class StorageService {
 	}
 
 	/**
-	 * The store's own records of a synced piece go into the transaction of the offset.
+	 * The store's own records of a synced piece, which go into the transaction of the
+	 * offset; {@code null} for a store that keeps none.
 	 */
-	private static ChunkedUpload recorded(PieceWriter writer, ChunkedUpload upload) {
-		writer.record();
-		return upload;
+	private static Runnable storeRecords(PieceWriter writer) {
+		return writer.keepsRecords() ? writer::record : null;
 	}
 
 	/** A completed part's recorded bytes, no more. */
