@@ -41,6 +41,14 @@ Options (environment variable in brackets):
   --warmup-requests N      then N small chunks over one connection, not measured, so the
                            JIT has compiled the per-request code too (a 1 GiB upload is
                            only 128 requests) (0: none)    [BENCH_WARMUP_REQUESTS, 3000]
+  --settle-runs N           then, per fsync setting, upload the file once with each
+                           client, unmeasured, until the server's JIT compiler threads
+                           used at most --settle-jit of its CPU during such a round, at
+                           most N rounds: HotSpot goes on recompiling for several GiB
+                           after the warm-up, and a long-running server is measured at
+                           its steady state (0: none)            [BENCH_SETTLE_RUNS, 6]
+  --settle-jit PERCENT     the JIT's share of the server's CPU that counts as settled
+                                                                  [BENCH_SETTLE_JIT, 10]
   --cache DIR              where the random file is kept for reuse; '' = temp dir only
                                                                 [BENCH_CACHE_DIR, /tmp/bench-cache]
   --profile                per upload, the server threads' CPU time; per server, a JFR
@@ -66,6 +74,8 @@ size=${BENCH_SIZE:-1073741824}
 chunk=${BENCH_CHUNK:-8388608}
 warmup=${BENCH_WARMUP:-536870912}
 warmup_requests=${BENCH_WARMUP_REQUESTS:-3000}
+settle_runs=${BENCH_SETTLE_RUNS:-6}
+settle_jit=${BENCH_SETTLE_JIT:-10}
 cache_dir=${BENCH_CACHE_DIR-/tmp/bench-cache}
 profile=${BENCH_PROFILE:-0}
 busy_retries=${BENCH_BUSY_RETRIES:-2}
@@ -82,6 +92,8 @@ while [[ $# -gt 0 ]]; do
 	--chunk) chunk=$2; shift ;;
 	--warmup) warmup=$2; shift ;;
 	--warmup-requests) warmup_requests=$2; shift ;;
+	--settle-runs) settle_runs=$2; shift ;;
+	--settle-jit) settle_jit=$2; shift ;;
 	--cache) cache_dir=$2; shift ;;
 	--profile) profile=1 ;;
 	--busy-retries) busy_retries=$2; shift ;;
@@ -95,7 +107,7 @@ done
 case $fsync_modes in both) fsync_modes='on off' ;; on | off) ;; *) echo "$prog: --fsync on|off|both" >&2; exit 2 ;; esac
 case $clients in both) clients='percurl keepalive' ;; all) clients='percurl keepalive split' ;; forms) clients='rawfiles multipart' ;; percurl | keepalive | split | rawfiles | multipart) ;; *) echo "$prog: --client percurl|keepalive|split|rawfiles|multipart|forms|both|all" >&2; exit 2 ;; esac
 case $auth_mode in basic | session) ;; *) echo "$prog: --auth basic|session" >&2; exit 2 ;; esac
-for number in "$runs" "$size" "$chunk" "$warmup" "$warmup_requests" "$quiet_wait" "$busy_retries"; do
+for number in "$runs" "$size" "$chunk" "$warmup" "$warmup_requests" "$quiet_wait" "$busy_retries" "$settle_runs" "$settle_jit"; do
 	[[ $number =~ ^[0-9]+$ ]] || { echo "$prog: not a number: $number" >&2; exit 2; }
 done
 ((runs >= 1 && size >= 1 && chunk >= 1)) || { echo "$prog: runs, size and chunk must be positive" >&2; exit 2; }
@@ -514,6 +526,42 @@ file_md5=''
 busy=0
 # measure FSYNC CLIENT RUN: one row; sets busy=1 if other work took more than a
 # quarter of a CPU on average during the upload.
+# CPU ticks of the server's JIT compiler threads.
+jit_ticks() {
+	local task total=0 ticks
+	for task in /proc/"$server_pid"/task/*; do
+		case $(<"$task/comm") in 'C1 Compiler'* | 'C2 Compiler'*) ;; *) continue ;; esac
+		ticks=$(sed 's/.*) //' "$task/stat" | awk '{ print $12 + $13 }')
+		total=$((total + ticks))
+	done 2>/dev/null
+	echo "$total"
+}
+
+# Upload the file with each measured client, unmeasured, until the server's JIT used at
+# most settle_jit percent of its CPU during such a round (see --settle-runs).
+settle() {
+	local round client all0 jit0 all jit shares='' sum
+	((settle_runs > 0)) || return 0
+	sum=$(md5sum "$file" | cut -c1-32)
+	for ((round = 1; round <= settle_runs; round++)); do
+		all0=$(server_cpu_ticks)
+		jit0=$(jit_ticks)
+		for client in $clients; do
+			[[ $client != split && $client != rawfiles && $client != multipart ]] || prepare_split
+			upload_id=''
+			"upload_$client" "$size"
+			complete_upload "$sum"
+			delete_upload
+		done
+		all=$(($(server_cpu_ticks) - all0))
+		jit=$(($(jit_ticks) - jit0))
+		shares+=" $((all > 0 ? 100 * jit / all : 0))%"
+		((all > 0 && 100 * jit > settle_jit * all)) || break
+	done
+	((round <= settle_runs)) || round=$settle_runs
+	say "settled after $round unmeasured round(s) of every client; the JIT's share of the server's CPU per round:$shares"
+}
+
 measure() {
 	local fsync=$1 client=$2 run=$3 t0 t1 md5_ns dd_ns up_ns cpu0 cpu1 busy0 busy1 client0 client1 stored
 	# md5sum from the page cache
@@ -611,6 +659,7 @@ for fsync in $fsync_modes; do
 		delete_upload
 	fi
 	((warmup_requests == 0)) || warm_up_requests "$warmup_requests"
+	settle
 	for ((run = 1; run <= runs; run++)); do
 		for client in $clients; do
 			measure "$fsync" "$client" "$run"

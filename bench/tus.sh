@@ -60,6 +60,16 @@ Options (environment variable in brackets):
                            so the per-request code is compiled too (HotSpot's C2 takes a
                            few thousand requests) (0: none)  [BENCH_WARMUP_REQUESTS, 6000]
                            (with --store s3, @tus/server gets at most 200: see bench/README.md)
+  --settle-runs N           then, per case, run the measured workload unmeasured against
+                           both servers (the same number of times) until this server's
+                           JIT compiler threads used at most --settle-jit of its CPU
+                           during a run, at most N times: HotSpot goes on recompiling
+                           for several GiB after the warm-up (C2 took 2.9 s of 8.1 in
+                           the first measured round, 0.7 of 5.0 in the sixth), and a
+                           long-running server is measured at its steady state
+                           (0: none)                             [BENCH_SETTLE_RUNS, 8]
+  --settle-jit PERCENT     the JIT's share of this server's CPU that counts as settled
+                                                                  [BENCH_SETTLE_JIT, 10]
   --cache DIR              where the random file is kept for reuse; '' = temp dir only
                                                                 [BENCH_CACHE_DIR, /tmp/bench-cache]
   --quiet-wait SECONDS     before each upload, wait at most this long for the machine
@@ -104,6 +114,8 @@ warmup_requests=${BENCH_WARMUP_REQUESTS:-6000}
 cache_dir=${BENCH_CACHE_DIR-/tmp/bench-cache}
 quiet_wait=${BENCH_QUIET_WAIT:-60}
 busy_retries=${BENCH_BUSY_RETRIES:-2}
+settle_runs=${BENCH_SETTLE_RUNS:-8}
+settle_jit=${BENCH_SETTLE_JIT:-10}
 profile=${BENCH_PROFILE:-0}
 keep=0
 interop=0
@@ -123,6 +135,8 @@ while [[ $# -gt 0 ]]; do
 	--cache) cache_dir=$2; shift ;;
 	--quiet-wait) quiet_wait=$2; shift ;;
 	--busy-retries) busy_retries=$2; shift ;;
+	--settle-runs) settle_runs=$2; shift ;;
+	--settle-jit) settle_jit=$2; shift ;;
 	--profile) profile=1 ;;
 	--keep) keep=1 ;;
 	--interop) interop=1 ;;
@@ -135,7 +149,7 @@ done
 case $fsync in on | off) ;; *) echo "$prog: --fsync on|off" >&2; exit 2 ;; esac
 case $store in file | s3) ;; *) echo "$prog: --store file|s3" >&2; exit 2 ;; esac
 case $preset in '' | many | latency | small-chunks) ;; *) echo "$prog: --preset many|latency|small-chunks" >&2; exit 2 ;; esac
-for number in "$rounds" "$warmup" "$warmup_requests" "$quiet_wait" "$busy_retries"; do
+for number in "$rounds" "$warmup" "$warmup_requests" "$quiet_wait" "$busy_retries" "$settle_runs" "$settle_jit"; do
 	[[ $number =~ ^[0-9]+$ ]] || { echo "$prog: not a number: $number" >&2; exit 2; }
 done
 for number in "$size" "$chunk" "$uploads" "$chunks"; do
@@ -344,6 +358,50 @@ children_cpu() {
 		for (i = 1; i <= n; i++) { split(t[i], p, "m"); s += p[1] * 60 + p[2] }
 		print s
 	}' "$tmp/times"
+}
+
+# CPU ticks of this server: all its threads, then its JIT compiler threads.
+cpu_and_jit_ticks() {
+	local task all=0 jit=0 ticks
+	for task in /proc/"$java_pid"/task/*; do
+		ticks=$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }') || continue
+		[[ -n $ticks ]] || continue
+		all=$((all + ticks))
+		case $(<"$task/comm") in 'C1 Compiler'* | 'C2 Compiler'*) jit=$((jit + ticks)) ;; esac
+	done 2>/dev/null
+	echo "$all $jit"
+}
+
+# Run the measured workload (case $1 of many.mjs, or -1: one upload of the file) against
+# both servers, unmeasured, until this server's JIT compiler threads used at most
+# settle_jit percent of its CPU during a run (see --settle-runs).
+settle() {
+	local c=$1 run before after all jit shares=''
+	((settle_runs > 0)) || return 0
+	for ((run = 1; run <= settle_runs; run++)); do
+		read -r -a before <<<"$(cpu_and_jit_ticks)"
+		settle_run "$c" java
+		read -r -a after <<<"$(cpu_and_jit_ticks)"
+		settle_run "$c" node
+		all=$((after[0] - before[0]))
+		jit=$((after[1] - before[1]))
+		shares+=" $((all > 0 ? 100 * jit / all : 0))%"
+		((all > 0 && 100 * jit > settle_jit * all)) || break
+	done
+	((run <= settle_runs)) || run=$settle_runs
+	say "settled after $run unmeasured run(s) of the workload per server; this server's JIT share of its CPU per run:$shares"
+}
+
+settle_run() {
+	local c=$1 server=$2
+	if ((c < 0)); then
+		upload "$server" "$file" "$chunk"
+		discard "$server"
+	else
+		run_many "$server" "${case_file[c]}" "${case_chunk[c]}" "${case_uploads[c]}"
+		sed 's#.*/##' "$tmp/urls" >"$tmp/ids"
+		discard_many "$server"
+	fi
 }
 
 thread_ticks() {
@@ -823,6 +881,7 @@ measure_cases() {
 			many_warm_up "$c" java
 			many_warm_up "$c" node
 		fi
+		settle "$c"
 		echo "$many_header"
 		for ((round = 1; round <= rounds; round++)); do
 			# Alternate which server goes first, so neither always gets the warmer machine.
@@ -903,6 +962,7 @@ warm_up node
 if ((many)); then
 	measure_cases
 else
+	settle -1
 	echo "$header"
 	for ((round = 1; round <= rounds; round++)); do
 		# Alternate which server goes first, so neither always gets the warmer page cache.
