@@ -14,7 +14,11 @@ import java.util.concurrent.FutureTask;
  * and makes the reader wait when the hasher falls behind.
  * <p>
  * Used by one request thread: {@link #take()} a buffer, fill it, write it, {@link #hash}
- * it; {@link #finish()} waits until every handed buffer is hashed.
+ * it; {@link #finish()} waits until every handed buffer is hashed. The buffers are
+ * borrowed from a {@link BufferPool} as the ring needs them (a small chunk needs one or
+ * two), and go back to it when the hasher closes after finishing; a hasher closed before
+ * (the chunk failed) leaves them to the garbage collector, as the hash thread may still
+ * be reading one.
  */
 public final class PipelinedHasher implements AutoCloseable {
 
@@ -28,15 +32,20 @@ public final class PipelinedHasher implements AutoCloseable {
 
 	private final FutureTask<Void> task;
 
+	private final BufferPool pool;
+
+	private final int buffers;
+
+	private int borrowed;
+
 	private boolean finished;
 
-	public PipelinedHasher(RunningMd5 md5, int buffers, int bufferSize, Executor executor) {
+	public PipelinedHasher(RunningMd5 md5, int buffers, BufferPool pool, Executor executor) {
 		this.md5 = md5;
+		this.pool = pool;
+		this.buffers = buffers;
 		this.free = new ArrayBlockingQueue<>(buffers);
 		this.pending = new ArrayBlockingQueue<>(buffers + 1);
-		for (int i = 0; i < buffers; i++) {
-			this.free.add(new byte[bufferSize]);
-		}
 		this.task = new FutureTask<>(this::run);
 		executor.execute(this.task);
 	}
@@ -46,6 +55,14 @@ public final class PipelinedHasher implements AutoCloseable {
 	 * @return a buffer
 	 */
 	public byte[] take() {
+		byte[] buffer = this.free.poll();
+		if (buffer != null) {
+			return buffer;
+		}
+		if (this.borrowed < this.buffers) {
+			this.borrowed++;
+			return this.pool.borrow();
+		}
 		try {
 			return this.free.take();
 		}
@@ -90,12 +107,21 @@ public final class PipelinedHasher implements AutoCloseable {
 		}
 	}
 
-	/** Stop the hasher if {@link #finish()} was not reached (the chunk failed). */
+	/**
+	 * Stop the hasher if {@link #finish()} was not reached (the chunk failed); after it
+	 * was, every buffer is back in the ring and goes back to the pool.
+	 */
 	@Override
 	public void close() {
 		if (!this.finished) {
 			this.finished = true;
 			put(END);
+			return;
+		}
+		if (this.task.isDone()) {
+			for (byte[] buffer = this.free.poll(); buffer != null; buffer = this.free.poll()) {
+				this.pool.giveBack(buffer);
+			}
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.chunkedupload.storage.PieceWriter;
+import dev.chunkedupload.upload.hash.BufferPool;
 import dev.chunkedupload.upload.hash.PipelinedHasher;
 import dev.chunkedupload.upload.hash.RunningMd5;
 import dev.chunkedupload.upload.metrics.UploadMetrics;
@@ -33,7 +34,13 @@ public class WritePipeline implements DisposableBean {
 	/** Buffers per transfer in flight between reading and hashing. */
 	private static final int HASH_BUFFERS = 4;
 
-	private final int bufferSize;
+	/**
+	 * Idle transfer buffers kept for the next chunks: four per transfer of sixteen at
+	 * once (16 MiB at the default buffer size).
+	 */
+	private static final int IDLE_BUFFERS = 64;
+
+	private final BufferPool buffers;
 
 	private final ExecutorService hashExecutor;
 
@@ -41,7 +48,7 @@ public class WritePipeline implements DisposableBean {
 
 	WritePipeline(UploadProperties properties, UploadMetrics metrics) {
 		this.metrics = metrics;
-		this.bufferSize = Math.toIntExact(properties.bufferSize().toBytes());
+		this.buffers = new BufferPool(Math.toIntExact(properties.bufferSize().toBytes()), IDLE_BUFFERS);
 		AtomicInteger count = new AtomicInteger();
 		// One thread per transfer being hashed, so it grows with the request threads and
 		// shrinks when idle.
@@ -66,9 +73,9 @@ public class WritePipeline implements DisposableBean {
 	 */
 	public Transferred transfer(InputStream source, PieceWriter sink, RunningMd5 md5, BodyLimit limit,
 			boolean keepPartial, Runnable heartbeat) {
+		byte[] own = (md5 == null) ? this.buffers.borrow() : null;
 		try (PipelinedHasher hasher = (md5 != null)
-				? new PipelinedHasher(md5, HASH_BUFFERS, this.bufferSize, this.hashExecutor) : null) {
-			byte[] own = (hasher == null) ? new byte[this.bufferSize] : null;
+				? new PipelinedHasher(md5, HASH_BUFFERS, this.buffers, this.hashExecutor) : null) {
 			long written = 0;
 			IOException broken = null;
 			while (broken == null) {
@@ -114,6 +121,11 @@ public class WritePipeline implements DisposableBean {
 				this.metrics.storageSync(this.metrics.now() - syncing);
 			}
 			return new Transferred(written, (hasher != null) ? hasher.finish() : null, broken);
+		}
+		finally {
+			if (own != null) {
+				this.buffers.giveBack(own);
+			}
 		}
 	}
 

@@ -29,7 +29,8 @@ class PipelinedHasherTests {
 		byte[] restoredFrom = new byte[1000];
 		ResumableMd5 start = new ResumableMd5();
 		start.update(data, 0, restoredFrom.length);
-		PipelinedHasher hasher = new PipelinedHasher(ResumableMd5.restore(start.saveState()), 3, 4096, this.executor);
+		PipelinedHasher hasher = new PipelinedHasher(ResumableMd5.restore(start.saveState()), 3,
+				new BufferPool(4096, 8), this.executor);
 		int position = restoredFrom.length;
 		while (position < data.length) {
 			byte[] buffer = hasher.take();
@@ -44,7 +45,7 @@ class PipelinedHasherTests {
 
 	@Test
 	void takeWhenBuffersGivenBackThenReused() {
-		PipelinedHasher hasher = new PipelinedHasher(new ResumableMd5(), 1, 16, this.executor);
+		PipelinedHasher hasher = new PipelinedHasher(new ResumableMd5(), 1, new BufferPool(16, 8), this.executor);
 		byte[] buffer = hasher.take();
 		hasher.giveBack(buffer);
 		assertThat(hasher.take()).isSameAs(buffer);
@@ -52,10 +53,46 @@ class PipelinedHasherTests {
 	}
 
 	@Test
+	void closeWhenFinishedThenBuffersBackInPoolForTheNextChunk() {
+		BufferPool pool = new BufferPool(16, 8);
+		PipelinedHasher first = new PipelinedHasher(new ResumableMd5(), 4, pool, this.executor);
+		byte[] buffer = first.take();
+		first.hash(buffer, 16);
+		// a small chunk borrows only what it uses
+		first.giveBack(first.take());
+		first.finish();
+		first.close();
+		assertThat(pool.idle()).isEqualTo(2);
+		PipelinedHasher next = new PipelinedHasher(new ResumableMd5(), 4, pool, this.executor);
+		assertThat(java.util.List.of(next.take(), next.take())).contains(buffer);
+		next.close();
+	}
+
+	@Test
+	void closeWhenNotFinishedThenBuffersNotGivenBack() {
+		BufferPool pool = new BufferPool(16, 8);
+		PipelinedHasher hasher = new PipelinedHasher(new ResumableMd5(), 4, pool, this.executor);
+		hasher.hash(hasher.take(), 16);
+		hasher.close();
+		assertThat(pool.idle()).isZero();
+	}
+
+	@Test
+	void giveBackWhenPoolFullThenBufferDropped() {
+		BufferPool pool = new BufferPool(16, 1);
+		byte[] first = pool.borrow();
+		pool.giveBack(first);
+		pool.giveBack(new byte[16]);
+		assertThat(pool.idle()).isEqualTo(1);
+		assertThat(pool.borrow()).isSameAs(first);
+		assertThat(pool.idle()).isZero();
+	}
+
+	@Test
 	void closeWhenNotFinishedThenHasherThreadEnds() throws InterruptedException {
 		ExecutorService single = Executors.newSingleThreadExecutor();
 		try {
-			PipelinedHasher hasher = new PipelinedHasher(new ResumableMd5(), 2, 16, single);
+			PipelinedHasher hasher = new PipelinedHasher(new ResumableMd5(), 2, new BufferPool(16, 8), single);
 			hasher.hash(hasher.take(), 16);
 			hasher.close();
 			single.shutdown();
