@@ -41,7 +41,8 @@ public interface PieceWriter extends AutoCloseable {
 
 	/**
 	 * Whether {@link #record()} writes anything: only then does the offset need a
-	 * transaction of its own to commit with it.
+	 * transaction to commit with it, and {@code record()} is not called otherwise, so a
+	 * writer that overrides one overrides both.
 	 * @return {@code false} for the file-system store
 	 */
 	default boolean keepsRecords() {

@@ -204,7 +204,7 @@ public class Leases {
 	 * @param held the upload lease
 	 * @param known the upload as it is under the lease (loaded under it, proven unchanged
 	 * by {@link #acquireUnchanged}, or just inserted); changed, kept in step with the row
-	 * and returned
+	 * and returned (after a failure it is no longer the row: drop it)
 	 * @param storeRecords writes the store's records, or {@code null} if it keeps none
 	 * @param append the append
 	 * @return the saved upload
@@ -217,9 +217,11 @@ public class Leases {
 			writeAppend(held, known);
 		}
 		else {
+			// The lease first: a writer that lost it writes no records, and deletes what
+			// it staged for them.
 			this.transaction.executeWithoutResult((status) -> {
-				storeRecords.run();
 				writeAppend(held, known);
+				storeRecords.run();
 			});
 		}
 		known.matchRow(null, null, known.getVersion() + 1);
