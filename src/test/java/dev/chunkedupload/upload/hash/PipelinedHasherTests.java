@@ -58,13 +58,21 @@ class PipelinedHasherTests {
 		PipelinedHasher first = new PipelinedHasher(new ResumableMd5(), 4, pool, this.executor);
 		byte[] buffer = first.take();
 		first.hash(buffer, 16);
-		// a small chunk borrows only what it uses
-		first.giveBack(first.take());
+		// the hash thread may have given the first buffer back already
+		byte[] second = first.take();
+		first.giveBack(second);
 		first.finish();
 		first.close();
-		assertThat(pool.idle()).isEqualTo(2);
+		// a small chunk borrows only what it uses, not the ring's four
+		int used = (second == buffer) ? 1 : 2;
+		assertThat(pool.idle()).isEqualTo(used);
 		PipelinedHasher next = new PipelinedHasher(new ResumableMd5(), 4, pool, this.executor);
-		assertThat(java.util.List.of(next.take(), next.take())).contains(buffer);
+		java.util.List<byte[]> taken = new java.util.ArrayList<>();
+		for (int i = 0; i < used; i++) {
+			taken.add(next.take());
+		}
+		assertThat(taken).contains(buffer);
+		assertThat(pool.idle()).isZero();
 		next.close();
 	}
 
