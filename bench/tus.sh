@@ -77,8 +77,9 @@ Options (environment variable in brackets):
   --busy-retries N         measure an upload again, at most N times, when other work
                            took over 0.25 CPU during it (marked *); the ratios use the
                            least disturbed attempt             [BENCH_BUSY_RETRIES, 2]
-  --profile                this server's threads' CPU per upload, and a JFR profile's
-                           hottest frames at the end              [BENCH_PROFILE=1]
+  --profile                this server's threads' CPU per upload, and a JFR profile of
+                           the measured rounds (after settling): its hottest frames and
+                           their packages at the end              [BENCH_PROFILE=1]
   --interop                instead of measuring, run bench/tus/interop.mjs against this
                            server: tus-js-client's features (one PATCH or chunks, data
                            during creation, deferred length, method override,
@@ -358,6 +359,14 @@ children_cpu() {
 		for (i = 1; i <= n; i++) { split(t[i], p, "m"); s += p[1] * 60 + p[2] }
 		print s
 	}' "$tmp/times"
+}
+
+# With --profile, the samples that count start here, once: the measured rounds, not the
+# warm-up and settling, when the JIT and cold paths dominate. JFR itself runs from before
+# the warm-up: started later, it made HotSpot throw away its compiled code (MD5 then ran
+# as plain Java, 86 % of the samples).
+mark_profile() {
+	[[ $profile -eq 0 || -n $profile_from ]] || profile_from=$(date +%H:%M:%S.%3N)
 }
 
 # CPU ticks of this server: all its threads, then its JIT compiler threads.
@@ -882,6 +891,7 @@ measure_cases() {
 			many_warm_up "$c" node
 		fi
 		settle "$c"
+		mark_profile
 		echo "$many_header"
 		for ((round = 1; round <= rounds; round++)); do
 			# Alternate which server goes first, so neither always gets the warmer machine.
@@ -953,6 +963,7 @@ fi
 start_java
 java_log_lines=$(wc -l <"$tmp/java.log")
 start_node
+profile_from=''
 if [[ $profile -eq 1 ]]; then
 	jcmd "$java_pid" JFR.start name=bench settings=profile filename="$tmp/tus.jfr" >/dev/null
 fi
@@ -963,6 +974,7 @@ if ((many)); then
 	measure_cases
 else
 	settle -1
+	mark_profile
 	echo "$header"
 	for ((round = 1; round <= rounds; round++)); do
 		# Alternate which server goes first, so neither always gets the warmer page cache.
@@ -978,10 +990,16 @@ else
 fi
 if [[ $profile -eq 1 ]]; then
 	jcmd "$java_pid" JFR.stop name=bench >/dev/null
-	echo "Hottest frames of this server (JFR execution samples, top of stack):"
+	# startTime is the local time of day, as date prints it (a run past midnight would
+	# count the samples after midnight only).
 	jfr print --events jdk.ExecutionSample "$tmp/tus.jfr" |
-		awk '/stackTrace = \[/ { getline; sub(/line:.*/, ""); gsub(/^[ \t]+/, ""); print }' |
-		sort | uniq -c | sort -rn | awk 'NR <= 15'
+		awk -v from="$profile_from" '/startTime = / { t = $3 }
+			/stackTrace = \[/ { getline; if (t >= from) { sub(/line:.*/, ""); gsub(/^[ \t]+/, ""); print } }' >"$tmp/top-frames"
+	echo "Hottest frames of this server during the measured rounds (JFR execution samples, top of stack):"
+	sort "$tmp/top-frames" | uniq -c | sort -rn | awk 'NR <= 15'
+	echo "The same samples by package of the top frame (three levels; self time, not the callers'):"
+	sed -E 's/\(.*//; s/\.[^.]*$//; s/\$.*//' "$tmp/top-frames" | awk -F. '{ print $1 "." $2 "." $3 }' |
+		sort | uniq -c | sort -rn | awk -v all="$(wc -l <"$tmp/top-frames")" 'NR <= 15 { printf "%7d %5.1f %%  %s\n", $1, 100 * $1 / all, $2 }'
 fi
 if ((many)); then
 	summary_many
