@@ -134,6 +134,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 say() { echo "$prog: $*" >&2; }
+# shellcheck source=bench/settle.sh
+. "$here/settle.sh"
 fail() {
 	say "$*"
 	exit 1
@@ -526,40 +528,22 @@ file_md5=''
 busy=0
 # measure FSYNC CLIENT RUN: one row; sets busy=1 if other work took more than a
 # quarter of a CPU on average during the upload.
-# CPU ticks of the server's JIT compiler threads.
-jit_ticks() {
-	local task total=0 ticks
-	for task in /proc/"$server_pid"/task/*; do
-		case $(<"$task/comm") in 'C1 Compiler'* | 'C2 Compiler'*) ;; *) continue ;; esac
-		ticks=$(sed 's/.*) //' "$task/stat" | awk '{ print $12 + $13 }')
-		total=$((total + ticks))
-	done 2>/dev/null
-	echo "$total"
+# Upload the file with each measured client, unmeasured, until the server's JIT settled
+# (see --settle-runs).
+settle_clients() {
+	settle "$server_pid" "$settle_runs" "$settle_jit" "round(s) of every client" settle_round \
+		"$(md5sum "$file" | cut -c1-32)"
 }
 
-# Upload the file with each measured client, unmeasured, until the server's JIT used at
-# most settle_jit percent of its CPU during such a round (see --settle-runs).
-settle() {
-	local round client all0 jit0 all jit shares='' sum
-	((settle_runs > 0)) || return 0
-	sum=$(md5sum "$file" | cut -c1-32)
-	for ((round = 1; round <= settle_runs; round++)); do
-		all0=$(server_cpu_ticks)
-		jit0=$(jit_ticks)
-		for client in $clients; do
-			[[ $client != split && $client != rawfiles && $client != multipart ]] || prepare_split
-			upload_id=''
-			"upload_$client" "$size"
-			complete_upload "$sum"
-			delete_upload
-		done
-		all=$(($(server_cpu_ticks) - all0))
-		jit=$(($(jit_ticks) - jit0))
-		shares+=" $((all > 0 ? 100 * jit / all : 0))%"
-		((all > 0 && 100 * jit > settle_jit * all)) || break
+settle_round() {
+	local sum=$1 client
+	for client in $clients; do
+		[[ $client != split && $client != rawfiles && $client != multipart ]] || prepare_split
+		upload_id=''
+		"upload_$client" "$size"
+		complete_upload "$sum"
+		delete_upload
 	done
-	((round <= settle_runs)) || round=$settle_runs
-	say "settled after $round unmeasured round(s) of every client; the JIT's share of the server's CPU per round:$shares"
 }
 
 measure() {
@@ -659,7 +643,7 @@ for fsync in $fsync_modes; do
 		delete_upload
 	fi
 	((warmup_requests == 0)) || warm_up_requests "$warmup_requests"
-	settle
+	settle_clients
 	for ((run = 1; run <= runs; run++)); do
 		for client in $clients; do
 			measure "$fsync" "$client" "$run"

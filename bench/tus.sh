@@ -226,6 +226,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 say() { echo "$prog: $*" >&2; }
+# shellcheck source=bench/settle.sh
+. "$here/settle.sh"
 fail() {
 	say "$*"
 	exit 1
@@ -369,39 +371,22 @@ mark_profile() {
 	[[ $profile -eq 0 || -n $profile_from ]] || profile_from=$(date +%H:%M:%S.%3N)
 }
 
-# CPU ticks of this server: all its threads, then its JIT compiler threads.
-cpu_and_jit_ticks() {
-	local task all=0 jit=0 ticks
-	for task in /proc/"$java_pid"/task/*; do
-		ticks=$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }') || continue
-		[[ -n $ticks ]] || continue
-		all=$((all + ticks))
-		case $(<"$task/comm") in 'C1 Compiler'* | 'C2 Compiler'*) jit=$((jit + ticks)) ;; esac
-	done 2>/dev/null
-	echo "$all $jit"
-}
-
 # Run the measured workload (case $1 of many.mjs, or -1: one upload of the file) against
-# both servers, unmeasured, until this server's JIT compiler threads used at most
-# settle_jit percent of its CPU during a run (see --settle-runs).
-settle() {
-	local c=$1 run before after all jit shares=''
-	((settle_runs > 0)) || return 0
-	for ((run = 1; run <= settle_runs; run++)); do
-		read -r -a before <<<"$(cpu_and_jit_ticks)"
-		settle_run "$c" java
-		read -r -a after <<<"$(cpu_and_jit_ticks)"
-		settle_run "$c" node
-		all=$((after[0] - before[0]))
-		jit=$((after[1] - before[1]))
-		shares+=" $((all > 0 ? 100 * jit / all : 0))%"
-		((all > 0 && 100 * jit > settle_jit * all)) || break
-	done
-	((run <= settle_runs)) || run=$settle_runs
-	say "settled after $run unmeasured run(s) of the workload per server; this server's JIT share of its CPU per run:$shares"
+# both servers, unmeasured, until this server's JIT settled (see --settle-runs).
+settle_workload() {
+	settle "$java_pid" "$settle_runs" "$settle_jit" "run(s) of the workload per server" settle_run "$1"
 }
 
+# One unmeasured run against each server: this server's JIT is measured around both,
+# while it idles during the second.
 settle_run() {
+	local server
+	for server in java node; do
+		settle_run_on "$1" "$server"
+	done
+}
+
+settle_run_on() {
 	local c=$1 server=$2
 	if ((c < 0)); then
 		upload "$server" "$file" "$chunk"
@@ -890,7 +875,7 @@ measure_cases() {
 			many_warm_up "$c" java
 			many_warm_up "$c" node
 		fi
-		settle "$c"
+		settle_workload "$c"
 		mark_profile
 		echo "$many_header"
 		for ((round = 1; round <= rounds; round++)); do
@@ -973,7 +958,7 @@ warm_up node
 if ((many)); then
 	measure_cases
 else
-	settle -1
+	settle_workload -1
 	mark_profile
 	echo "$header"
 	for ((round = 1; round <= rounds; round++)); do
