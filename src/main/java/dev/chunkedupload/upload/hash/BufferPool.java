@@ -34,8 +34,7 @@ public final class BufferPool {
 
 	/**
 	 * An idle buffer, or a new one when none is idle.
-	 * @return a buffer of {@link #bufferSize()} bytes, owned by the caller until given
-	 * back
+	 * @return a buffer of the pool's size, owned by the caller until given back
 	 */
 	public byte[] borrow() {
 		byte[] buffer = this.idle.poll();
@@ -57,11 +56,6 @@ public final class BufferPool {
 		else {
 			this.idleCount.decrementAndGet();
 		}
-	}
-
-	/** The size of every buffer. */
-	public int bufferSize() {
-		return this.bufferSize;
 	}
 
 	/** How many buffers lie idle now. */
