@@ -65,9 +65,12 @@ public class UploadService {
 
 	private final UploadMetrics metrics;
 
-	UploadService(UploadRepository repository, StorageService storage, Leases leases, UploadAdmissions admissions,
-			UploadMetrics metrics, UploadProperties properties, Clock clock) {
+	private final UploadReads reads;
+
+	UploadService(UploadRepository repository, UploadReads reads, StorageService storage, Leases leases,
+			UploadAdmissions admissions, UploadMetrics metrics, UploadProperties properties, Clock clock) {
 		this.repository = repository;
+		this.reads = reads;
 		this.metrics = metrics;
 		this.admissions = admissions;
 		this.storage = storage;
@@ -339,8 +342,8 @@ public class UploadService {
 	}
 
 	private ChunkedUpload load(String owner, String uploadId) {
-		// By id without a transaction (see UploadRepository), the owner compared here.
-		return this.repository.findById(uploadId)
+		// By id, the owner compared here: one index lookup, and one query for any user.
+		return this.reads.byId(uploadId)
 			.filter((upload) -> upload.isOwnedBy(owner))
 			.orElseThrow(() -> new UploadNotFoundException(uploadId));
 	}
