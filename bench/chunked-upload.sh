@@ -43,10 +43,10 @@ Options (environment variable in brackets):
                            only 128 requests) (0: none)    [BENCH_WARMUP_REQUESTS, 3000]
   --settle-runs N           then, per fsync setting, upload the file once with each
                            client, unmeasured, until the server's JIT compiler threads
-                           used at most --settle-jit of its CPU during such a round, at
-                           most N rounds: HotSpot goes on recompiling for several GiB
-                           after the warm-up, and a long-running server is measured at
-                           its steady state (0: none)            [BENCH_SETTLE_RUNS, 6]
+                           used at most --settle-jit of its CPU during two such rounds
+                           in a row, at most N rounds: HotSpot goes on recompiling for
+                           several GiB after the warm-up, and a long-running server is
+                           measured at its steady state (0: none)  [BENCH_SETTLE_RUNS, 10]
   --settle-jit PERCENT     the JIT's share of the server's CPU that counts as settled
                                                                   [BENCH_SETTLE_JIT, 10]
   --cache DIR              where the random file is kept for reuse; '' = temp dir only
@@ -74,7 +74,7 @@ size=${BENCH_SIZE:-1073741824}
 chunk=${BENCH_CHUNK:-8388608}
 warmup=${BENCH_WARMUP:-536870912}
 warmup_requests=${BENCH_WARMUP_REQUESTS:-3000}
-settle_runs=${BENCH_SETTLE_RUNS:-6}
+settle_runs=${BENCH_SETTLE_RUNS:-10}
 settle_jit=${BENCH_SETTLE_JIT:-10}
 cache_dir=${BENCH_CACHE_DIR-/tmp/bench-cache}
 profile=${BENCH_PROFILE:-0}

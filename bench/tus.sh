@@ -63,11 +63,11 @@ Options (environment variable in brackets):
   --settle-runs N           then, per case, run the measured workload unmeasured against
                            both servers (the same number of times) until this server's
                            JIT compiler threads used at most --settle-jit of its CPU
-                           during a run, at most N times: HotSpot goes on recompiling
-                           for several GiB after the warm-up (C2 took 2.9 s of 8.1 in
-                           the first measured round, 0.7 of 5.0 in the sixth), and a
-                           long-running server is measured at its steady state
-                           (0: none)                             [BENCH_SETTLE_RUNS, 8]
+                           during two runs in a row, at most N times: HotSpot goes on
+                           recompiling for several GiB after the warm-up (C2 took 2.9 s
+                           of 8.1 in the first measured round, 0.7 of 5.0 in the
+                           sixth), and a long-running server is measured at its steady
+                           state (0: none)                      [BENCH_SETTLE_RUNS, 16]
   --settle-jit PERCENT     the JIT's share of this server's CPU that counts as settled
                                                                   [BENCH_SETTLE_JIT, 10]
   --cache DIR              where the random file is kept for reuse; '' = temp dir only
@@ -115,7 +115,7 @@ warmup_requests=${BENCH_WARMUP_REQUESTS:-6000}
 cache_dir=${BENCH_CACHE_DIR-/tmp/bench-cache}
 quiet_wait=${BENCH_QUIET_WAIT:-60}
 busy_retries=${BENCH_BUSY_RETRIES:-2}
-settle_runs=${BENCH_SETTLE_RUNS:-8}
+settle_runs=${BENCH_SETTLE_RUNS:-16}
 settle_jit=${BENCH_SETTLE_JIT:-10}
 profile=${BENCH_PROFILE:-0}
 keep=0
@@ -950,7 +950,7 @@ java_log_lines=$(wc -l <"$tmp/java.log")
 start_node
 profile_from=''
 if [[ $profile -eq 1 ]]; then
-	jcmd "$java_pid" JFR.start name=bench settings=profile filename="$tmp/tus.jfr" >/dev/null
+	jcmd "$java_pid" JFR.start name=bench settings=${BENCH_JFR_SETTINGS:-profile} filename="$tmp/tus.jfr" >/dev/null
 fi
 say "warming up both servers (${warmup} bytes, then ${warmup_requests} chunks of 16 KiB each)"
 warm_up java
