@@ -30,6 +30,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static dev.chunkedupload.testsupport.ServerTestSupport.md5;
 import static dev.chunkedupload.testsupport.ServerTestSupport.randomBytes;
@@ -68,6 +69,9 @@ class UploadServiceTests {
 
 	@Autowired
 	MutableClock clock;
+
+	@Autowired
+	TransactionTemplate transaction;
 
 	@Test
 	void appendWhenBodyBreaksAndPartialKeptThenBytesThatArrivedAreRecorded() {
@@ -204,6 +208,25 @@ class UploadServiceTests {
 				() -> this.uploads.append("alice", upload.getId(), new Chunk(100, 100L, 200L, true, false), takenOver));
 		assertThat(this.repository.findById(upload.getId()).orElseThrow().getOffset()).isEqualTo(100);
 		assertThat(this.store.size(upload.getStorageKey())).isEqualTo(100);
+	}
+
+	@Test
+	void getOwnWhenNoTransactionThenCopyWithEveryColumnOfTheRow() {
+		ChunkedUpload upload = startHalf(randomBytes(200, 61));
+		ChunkedUpload read = this.uploads.getOwn("alice", upload.getId());
+		ChunkedUpload row = this.repository.findById(upload.getId()).orElseThrow();
+		assertThat(read).usingRecursiveComparison()
+			.withComparatorForType(UploadServiceTests::sameMicrosecond, Instant.class)
+			.isEqualTo(row);
+	}
+
+	@Test
+	void getOwnWhenInsideTransactionThenTheCopyTheTransactionManages() {
+		ChunkedUpload upload = startHalf(randomBytes(200, 62));
+		this.transaction.executeWithoutResult((status) -> {
+			ChunkedUpload managed = this.repository.findById(upload.getId()).orElseThrow();
+			assertThat(this.uploads.getOwn("alice", upload.getId())).isSameAs(managed);
+		});
 	}
 
 	private static int sameMicrosecond(Instant a, Instant b) {
