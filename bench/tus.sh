@@ -94,7 +94,8 @@ Options (environment variable in brackets):
   --keep                   keep the temp dir (logs, data)
   -h, --help               this help
 
-Also BENCH_JAVA_OPTS: extra JVM options for this server. Needs node >= 20.19 and npm
+Also BENCH_JAVA_OPTS: extra JVM options for this server; BENCH_JFR_SETTINGS: the JFR
+settings of --profile (default 'profile', Java samples every 10 ms; a .jfc file for others). Needs node >= 20.19 and npm
 (the first run installs bench/tus/node_modules with npm ci).
 MB = 10^6 bytes. The targets, fsync on: one upload, this server >= 1.1 x @tus/server;
 --preset many, this server >= 1.2 x @tus/server.
