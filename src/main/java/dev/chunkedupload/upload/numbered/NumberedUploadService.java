@@ -21,6 +21,7 @@ import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.lease.UploadReads;
 import dev.chunkedupload.upload.metrics.ChunkOutcome;
 import dev.chunkedupload.upload.metrics.UploadMetrics;
 import dev.chunkedupload.upload.model.ChunkedUpload;
@@ -32,7 +33,6 @@ import dev.chunkedupload.upload.model.UploadDiscarded;
 import dev.chunkedupload.upload.model.UploadIds;
 import dev.chunkedupload.upload.model.UploadProperties;
 import dev.chunkedupload.upload.model.UploadProtocol;
-import dev.chunkedupload.upload.model.UploadRepository;
 import dev.chunkedupload.upload.model.UploadStatus;
 import dev.chunkedupload.upload.numbered.NumberedChunkRecords.Binding;
 import dev.chunkedupload.upload.numbered.NumberedChunkRecords.ChunkRow;
@@ -63,7 +63,7 @@ public class NumberedUploadService {
 	 */
 	private static final Duration RECORD_WAIT = Duration.ofSeconds(5);
 
-	private final UploadRepository uploads;
+	private final UploadReads uploads;
 
 	private final NumberedChunkRecords records;
 
@@ -85,7 +85,7 @@ public class NumberedUploadService {
 
 	private final UploadMetrics metrics;
 
-	NumberedUploadService(UploadRepository uploads, NumberedChunkRecords records, StorageService storage,
+	NumberedUploadService(UploadReads uploads, NumberedChunkRecords records, StorageService storage,
 			NumberedPieces pieces, Leases leases, PrefixHasher hasher, UploadProperties properties, Clock clock,
 			TransactionTemplate transaction, UploadAdmissions admissions, UploadMetrics metrics) {
 		this.metrics = metrics;
@@ -114,7 +114,7 @@ public class NumberedUploadService {
 		if (binding.isEmpty() || !binding.get().matches(chunk.layout())) {
 			return Optional.empty();
 		}
-		ChunkedUpload upload = this.uploads.findById(binding.get().uploadId()).orElse(null);
+		ChunkedUpload upload = this.uploads.byId(binding.get().uploadId()).orElse(null);
 		if (upload == null) {
 			return Optional.empty();
 		}
@@ -225,7 +225,7 @@ public class NumberedUploadService {
 		for (int attempt = 0; attempt < 5; attempt++) {
 			Optional<Binding> binding = this.records.findBound(owner, key);
 			if (binding.isPresent()) {
-				ChunkedUpload upload = this.uploads.findById(binding.get().uploadId()).orElse(null);
+				ChunkedUpload upload = this.uploads.byId(binding.get().uploadId()).orElse(null);
 				if (upload == null || upload.getStatus() == UploadStatus.ABORTED) {
 					this.records.unbind(binding.get().uploadId());
 					continue;
@@ -374,7 +374,7 @@ public class NumberedUploadService {
 	}
 
 	private ChunkedUpload reload(String uploadId) {
-		return this.uploads.findById(uploadId).orElseThrow(() -> new UploadNotFoundException(uploadId));
+		return this.uploads.byId(uploadId).orElseThrow(() -> new UploadNotFoundException(uploadId));
 	}
 
 	/**

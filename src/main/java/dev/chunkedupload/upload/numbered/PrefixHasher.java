@@ -15,8 +15,8 @@ import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.lease.UploadReads;
 import dev.chunkedupload.upload.model.ChunkedUpload;
-import dev.chunkedupload.upload.model.UploadRepository;
 import dev.chunkedupload.upload.model.UploadStatus;
 import dev.chunkedupload.upload.write.NumberedPieces;
 import dev.chunkedupload.upload.write.StorageService;
@@ -42,7 +42,7 @@ class PrefixHasher {
 	/** How many stored chunk numbers one query of the prefix walk looks at. */
 	private static final int PREFIX_BATCH = 512;
 
-	private final UploadRepository uploads;
+	private final UploadReads uploads;
 
 	private final NumberedChunkRecords records;
 
@@ -54,7 +54,7 @@ class PrefixHasher {
 
 	private final Clock clock;
 
-	PrefixHasher(UploadRepository uploads, NumberedChunkRecords records, StorageService storage, NumberedPieces pieces,
+	PrefixHasher(UploadReads uploads, NumberedChunkRecords records, StorageService storage, NumberedPieces pieces,
 			Leases leases, Clock clock) {
 		this.uploads = uploads;
 		this.records = records;
@@ -183,7 +183,7 @@ class PrefixHasher {
 	}
 
 	private boolean nextChunkStored(String uploadId, ChunkLayout layout) {
-		ChunkedUpload upload = this.uploads.findById(uploadId).orElse(null);
+		ChunkedUpload upload = this.uploads.byId(uploadId).orElse(null);
 		if (upload == null || upload.getStatus() != UploadStatus.UPLOADING
 				|| upload.getOffset() == upload.getTotalLength().orElse(0L)) {
 			return false;
@@ -202,7 +202,7 @@ class PrefixHasher {
 	 */
 	private void advanceHeld(String uploadId, ChunkLayout layout, String uploadLease, Runnable renew) {
 		while (true) {
-			ChunkedUpload upload = this.uploads.findById(uploadId).orElse(null);
+			ChunkedUpload upload = this.uploads.byId(uploadId).orElse(null);
 			if (upload == null || upload.getStatus() != UploadStatus.UPLOADING) {
 				return;
 			}
@@ -246,7 +246,7 @@ class PrefixHasher {
 	}
 
 	private ChunkedUpload reload(String uploadId) {
-		return this.uploads.findById(uploadId).orElseThrow(() -> new UploadNotFoundException(uploadId));
+		return this.uploads.byId(uploadId).orElseThrow(() -> new UploadNotFoundException(uploadId));
 	}
 
 	/** Why an upload no longer takes the chunk that found it so. */

@@ -1,4 +1,4 @@
-package dev.chunkedupload.upload;
+package dev.chunkedupload.upload.lease;
 
 import java.util.Optional;
 
@@ -18,17 +18,17 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Reads an upload's row by id into a copy no persistence context manages: one select with
- * the pool's auto-commit, which is the first thing every chunk does. Through the
- * repository the same select also runs Spring's transaction interceptor and opens a
- * shared EntityManager, a Hibernate session and a proxy around it, only to close them
- * again: in a JFR profile of 16 uploads in 1 MiB chunks that was about an eighth of the
- * request threads' samples. The copy is what the core works from anyway (the lease
+ * the pool's auto-commit, which is the first thing every chunk does, in every protocol.
+ * Through the repository the same select also runs Spring's transaction interceptor and
+ * opens a shared EntityManager, a Hibernate session and a proxy around it, only to close
+ * them again: in a JFR profile of 16 uploads in 1 MiB chunks that was about an eighth of
+ * the request threads' samples. The copy is what the core works from anyway (the lease
  * statements and the chunk's record are conditional statements on the row's version, not
  * JPA saves). Inside a transaction the repository answers, so the caller gets the copy
  * the transaction manages.
  */
 @Component
-class UploadReads {
+public class UploadReads {
 
 	private final SessionFactory sessions;
 
@@ -41,7 +41,12 @@ class UploadReads {
 		this.repository = repository;
 	}
 
-	Optional<ChunkedUpload> byId(String uploadId) {
+	/**
+	 * The upload with an id, whoever owns it.
+	 * @param uploadId the upload
+	 * @return its row, or empty if there is none
+	 */
+	public Optional<ChunkedUpload> byId(String uploadId) {
 		if (TransactionSynchronizationManager.isActualTransactionActive()) {
 			return this.repository.findById(uploadId);
 		}
@@ -49,9 +54,8 @@ class UploadReads {
 			return Optional.ofNullable(session.get(ChunkedUpload.class, uploadId));
 		}
 		catch (HibernateException ex) {
-			// As the repository would throw it, so that every protocol's handler answers
-			// a
-			// lost database with 503 database-unavailable, not 500.
+			// As the repository would throw it, so that every protocol's handler
+			// answers a lost database with 503 database-unavailable, not 500.
 			DataAccessException translated = this.translator.translateExceptionIfPossible(ex);
 			throw (translated != null) ? translated : new JpaSystemException(ex);
 		}
