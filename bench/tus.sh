@@ -394,7 +394,6 @@ settle_run_on() {
 		discard "$server"
 	else
 		run_many "$server" "${case_file[c]}" "${case_chunk[c]}" "${case_uploads[c]}"
-		sed 's#.*/##' "$tmp/urls" >"$tmp/ids"
 		discard_many "$server"
 	fi
 }
@@ -688,7 +687,8 @@ log_tail() {
 }
 
 # run_many SERVER FILE CHUNK N: N uploads of FILE at once with many.mjs in its own Node
-# process; sets many_json (its line of JSON); the uploads' URLs are in $tmp/urls.
+# process; sets many_json (its line of JSON); the uploads' URLs are in $tmp/urls, their
+# ids in $tmp/ids.
 many_json=''
 run_many() {
 	local server=$1 source=$2 piece=$3 n=$4 endpoint credentials=()
@@ -704,6 +704,7 @@ run_many() {
 		log_tail "$server"
 		fail "tus-js-client failed uploading to $(label_of "$server") ($n uploads at once)"
 	fi
+	sed 's#.*/##' "$tmp/urls" >"$tmp/ids"
 }
 
 # json_number NAME: the number NAME in many_json.
@@ -716,7 +717,6 @@ json_number() {
 # file is the file that was sent; 0/N when anything else is stored.
 verify_many() {
 	local server=$1 md5=$2 bytes=$3 n=$4 listed=$4 stored
-	sed 's#.*/##' "$tmp/urls" >"$tmp/ids"
 	if [[ $server == java ]]; then
 		# What this server records: each upload complete, with the file's length and MD5,
 		# and no other complete upload (the earlier runs' were deleted).
@@ -863,7 +863,6 @@ many_warm_up() {
 	bytes=$((2 * piece < case_size[c] ? 2 * piece : case_size[c]))
 	head -c "$bytes" "${case_file[c]}" >"$tmp/warm-many.bin"
 	run_many "$server" "$tmp/warm-many.bin" "$piece" "${case_uploads[c]}"
-	sed 's#.*/##' "$tmp/urls" >"$tmp/ids"
 	discard_many "$server"
 }
 
