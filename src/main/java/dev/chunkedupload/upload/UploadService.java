@@ -20,6 +20,7 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.lease.UploadRows;
 import dev.chunkedupload.upload.lease.UploadReads;
 import dev.chunkedupload.upload.metrics.UploadMetrics;
 import dev.chunkedupload.upload.model.Caller;
@@ -58,6 +59,8 @@ public class UploadService {
 
 	private final Leases leases;
 
+	private final UploadRows rows;
+
 	private final UploadProperties properties;
 
 	private final Clock clock;
@@ -69,13 +72,15 @@ public class UploadService {
 	private final UploadReads reads;
 
 	UploadService(UploadRepository repository, UploadReads reads, StorageService storage, Leases leases,
-			UploadAdmissions admissions, UploadMetrics metrics, UploadProperties properties, Clock clock) {
+			UploadRows rows, UploadAdmissions admissions, UploadMetrics metrics, UploadProperties properties,
+			Clock clock) {
 		this.repository = repository;
 		this.reads = reads;
 		this.metrics = metrics;
 		this.admissions = admissions;
 		this.storage = storage;
 		this.leases = leases;
+		this.rows = rows;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -113,7 +118,7 @@ public class UploadService {
 		if (details.contentType() != null || details.clientMetadata() != null || details.concatRole() != null) {
 			leased.describe(details);
 		}
-		ChunkedUpload upload = this.leases.insert(leased);
+		ChunkedUpload upload = this.rows.insert(leased);
 		try (Lease held = this.leases.adopt(id, token)) {
 			return this.metrics.sequential(protocol, 0,
 					() -> this.storage.append(upload, chunk, body, held, this.admissions.allowance(upload, chunk)));
@@ -352,7 +357,7 @@ public class UploadService {
 	private void discardRefused(ChunkedUpload upload) {
 		try {
 			this.storage.discard(upload);
-			this.leases.removeRefused(upload);
+			this.rows.removeRefused(upload);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not remove refused upload {}", upload.getId(), ex);

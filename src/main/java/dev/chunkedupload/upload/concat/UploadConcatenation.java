@@ -21,6 +21,7 @@ import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.error.UploadTooLargeException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.lease.UploadRows;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.ConcatRole;
 import dev.chunkedupload.upload.model.NewUpload;
@@ -71,6 +72,8 @@ public class UploadConcatenation {
 
 	private final Leases leases;
 
+	private final UploadRows rows;
+
 	private final UploadProperties properties;
 
 	private final Clock clock;
@@ -82,13 +85,14 @@ public class UploadConcatenation {
 	private final UploadAdmissions admissions;
 
 	UploadConcatenation(UploadRepository repository, UploadPartRepository parts, StorageService storage, Leases leases,
-			UploadProperties properties, Clock clock, TransactionTemplate transaction, UploadAttachments attachments,
-			UploadAdmissions admissions) {
+			UploadRows rows, UploadProperties properties, Clock clock, TransactionTemplate transaction,
+			UploadAttachments attachments, UploadAdmissions admissions) {
 		this.repository = repository;
 		this.admissions = admissions;
 		this.parts = parts;
 		this.storage = storage;
 		this.leases = leases;
+		this.rows = rows;
 		this.properties = properties;
 		this.clock = clock;
 		this.transaction = transaction;
@@ -132,7 +136,7 @@ public class UploadConcatenation {
 		upload.describe(new UploadDetails(details.filename(), details.contentType(), details.clientMetadata(),
 				ConcatRole.FINAL));
 		return this.transaction.execute((status) -> {
-			ChunkedUpload saved = this.leases.insert(upload);
+			ChunkedUpload saved = this.rows.insert(upload);
 			for (int i = 0; i < partIds.size(); i++) {
 				this.parts.save(new UploadPart(id, i, partIds.get(i)));
 			}

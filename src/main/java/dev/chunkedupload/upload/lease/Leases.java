@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
@@ -30,17 +29,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * in their tables and wrap them with {@link #hold}, so every kind renews and releases the
  * same way.
  * <p>
- * The changes that others hear of (created, completed, deleted, expired) are committed
- * here, with their {@link UploadEvent} published inside the same transaction.
+ * The changes under a lease that others hear of (completed, deleted, expired) are
+ * committed here, with their {@link UploadEvent} published inside the same transaction;
+ * changes that take no lease are {@link UploadRows}'.
  */
 @Component
 public class Leases {
 
 	/** How long a request waits between looks at something another request holds. */
 	private static final Duration POLL = Duration.ofMillis(20);
-
-	/** How often a change of an upload row is retried when a concurrent change won. */
-	private static final int CHANGE_ATTEMPTS = 20;
 
 	private final UploadRepository repository;
 
@@ -249,68 +246,6 @@ public class Leases {
 			change.accept(current);
 			this.events.publishEvent(UploadEvent.of(type, current, this.clock.instant()));
 		});
-	}
-
-	/**
-	 * Insert a new upload's row, and publish that it was created, in one transaction (the
-	 * caller's, if it has one, so its feature rows commit with it).
-	 * @param fresh the new upload
-	 * @return the saved upload
-	 */
-	public ChunkedUpload insert(ChunkedUpload fresh) {
-		return this.transaction.execute((status) -> {
-			ChunkedUpload saved = this.repository.saveAndFlush(fresh);
-			this.events.publishEvent(UploadEvent.of(UploadEvent.Type.CREATED, saved, this.clock.instant()));
-			return saved;
-		});
-	}
-
-	/**
-	 * Remove the row of an upload whose creation failed after it was inserted (its first
-	 * bytes were refused), and publish that it is gone, in one transaction.
-	 * @param upload the upload as inserted
-	 */
-	public void removeRefused(ChunkedUpload upload) {
-		this.transaction.executeWithoutResult((status) -> {
-			this.repository.findById(upload.getId()).ifPresent((current) -> {
-				Instant now = this.clock.instant();
-				this.repository.delete(current);
-				// Told as a deletion shows it: aborted.
-				current.abort(now);
-				this.events.publishEvent(UploadEvent.of(UploadEvent.Type.DELETED, current, now));
-			});
-		});
-	}
-
-	/**
-	 * Change an upload without holding its lease, for changes that many requests make at
-	 * once (chunks that arrive in parallel). The row's version decides races: a change
-	 * made from a copy that another commit outdated is applied again to a fresh copy.
-	 * @param uploadId the upload
-	 * @param change applies the change and says whether it did; when it says no, nothing
-	 * is saved
-	 * @return whether the change was made
-	 * @throws UploadBusyException if other changes kept winning
-	 */
-	public boolean change(String uploadId, Predicate<ChunkedUpload> change) {
-		for (int attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
-			try {
-				Boolean changed = this.transaction.execute((status) -> {
-					ChunkedUpload current = this.repository.findById(uploadId)
-						.orElseThrow(() -> new UploadNotFoundException(uploadId));
-					if (!change.test(current)) {
-						status.setRollbackOnly();
-						return false;
-					}
-					return true;
-				});
-				return Boolean.TRUE.equals(changed);
-			}
-			catch (OptimisticLockingFailureException ex) {
-				// Another change committed first: apply ours to what it left.
-			}
-		}
-		throw new UploadBusyException(uploadId);
 	}
 
 	private Lease register(Lease lease) {

@@ -3,6 +3,8 @@
  * every instance that shares the database. {@link dev.chunkedupload.upload.lease.Lease}
  * is the one held-lease type with the one renewal timer;
  * {@link dev.chunkedupload.upload.lease.Leases} takes upload leases and records changes
- * of an upload under one, or under its version when many requests change it at once.
+ * of an upload under one; {@link dev.chunkedupload.upload.lease.UploadRows} makes the
+ * changes that take none (a new row, and those that many requests make at once, under the
+ * row's version).
  */
 package dev.chunkedupload.upload.lease;

@@ -21,6 +21,7 @@ import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.lease.UploadRows;
 import dev.chunkedupload.upload.lease.UploadReads;
 import dev.chunkedupload.upload.metrics.ChunkOutcome;
 import dev.chunkedupload.upload.metrics.UploadMetrics;
@@ -57,10 +58,7 @@ public class NumberedUploadService {
 
 	private static final Logger logger = LoggerFactory.getLogger(NumberedUploadService.class);
 
-	/**
-	 * How long recording a chunk waits for the upload's lease (held briefly by deletion,
-	 * expiry or completion).
-	 */
+	/** How long recording a chunk waits for deletion, expiry or completion to let go. */
 	private static final Duration RECORD_WAIT = Duration.ofSeconds(5);
 
 	private final UploadReads uploads;
@@ -72,6 +70,8 @@ public class NumberedUploadService {
 	private final NumberedPieces pieces;
 
 	private final Leases leases;
+
+	private final UploadRows rows;
 
 	private final PrefixHasher hasher;
 
@@ -86,8 +86,8 @@ public class NumberedUploadService {
 	private final UploadMetrics metrics;
 
 	NumberedUploadService(UploadReads uploads, NumberedChunkRecords records, StorageService storage,
-			NumberedPieces pieces, Leases leases, PrefixHasher hasher, UploadProperties properties, Clock clock,
-			TransactionTemplate transaction, UploadAdmissions admissions, UploadMetrics metrics) {
+			NumberedPieces pieces, Leases leases, UploadRows rows, PrefixHasher hasher, UploadProperties properties,
+			Clock clock, TransactionTemplate transaction, UploadAdmissions admissions, UploadMetrics metrics) {
 		this.metrics = metrics;
 		this.uploads = uploads;
 		this.admissions = admissions;
@@ -95,6 +95,7 @@ public class NumberedUploadService {
 		this.storage = storage;
 		this.pieces = pieces;
 		this.leases = leases;
+		this.rows = rows;
 		this.hasher = hasher;
 		this.properties = properties;
 		this.clock = clock;
@@ -262,7 +263,7 @@ public class NumberedUploadService {
 				chunk.layout().totalSize(), storageKey, now, this.properties.expiration());
 		try {
 			ChunkedUpload upload = this.transaction.execute((status) -> {
-				ChunkedUpload saved = this.leases.insert(fresh);
+				ChunkedUpload saved = this.rows.insert(fresh);
 				this.records.insert(id, owner, key, chunk.layout());
 				return saved;
 			});
@@ -330,7 +331,7 @@ public class NumberedUploadService {
 		Instant deadline = this.clock.instant().plus(RECORD_WAIT);
 		while (true) {
 			Instant now = this.clock.instant();
-			boolean recorded = this.leases.change(uploadId, (upload) -> {
+			boolean recorded = this.rows.change(uploadId, (upload) -> {
 				if (upload.getStatus() != UploadStatus.UPLOADING || upload.isExpiredAt(now)) {
 					throw PrefixHasher.gone(upload, now);
 				}

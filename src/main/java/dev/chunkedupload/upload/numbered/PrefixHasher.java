@@ -15,6 +15,7 @@ import dev.chunkedupload.upload.error.UploadExpiredException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.lease.UploadRows;
 import dev.chunkedupload.upload.lease.UploadReads;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.UploadStatus;
@@ -52,15 +53,18 @@ class PrefixHasher {
 
 	private final Leases leases;
 
+	private final UploadRows rows;
+
 	private final Clock clock;
 
 	PrefixHasher(UploadReads uploads, NumberedChunkRecords records, StorageService storage, NumberedPieces pieces,
-			Leases leases, Clock clock) {
+			Leases leases, UploadRows rows, Clock clock) {
 		this.uploads = uploads;
 		this.records = records;
 		this.storage = storage;
 		this.pieces = pieces;
 		this.leases = leases;
+		this.rows = rows;
 		this.clock = clock;
 	}
 
@@ -218,7 +222,7 @@ class PrefixHasher {
 			long end = layout.end(contiguous.get(contiguous.size() - 1));
 			byte[] state = this.pieces.hashStored(upload, offset, end, contiguous, renew);
 			Instant now = this.clock.instant();
-			if (!this.leases.change(uploadId,
+			if (!this.rows.change(uploadId,
 					(current) -> current.advanceHashedPrefix(offset, end, state, uploadLease, now))
 					|| contiguous.size() < PREFIX_BATCH) {
 				return;
