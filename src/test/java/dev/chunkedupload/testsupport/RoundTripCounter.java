@@ -29,11 +29,24 @@ public class RoundTripCounter {
 	private static final Set<String> ROUND_TRIPS = Set.of("execute", "executeQuery", "executeUpdate", "executeBatch",
 			"executeLargeUpdate", "executeLargeBatch", "commit", "rollback");
 
+	private static final Set<String> WRITES = Set.of("executeUpdate", "executeBatch", "executeLargeUpdate",
+			"executeLargeBatch");
+
 	private final AtomicInteger count = new AtomicInteger();
+
+	private final AtomicInteger writes = new AtomicInteger();
 
 	/** Round trips made by request threads so far. */
 	public int count() {
 		return this.count.get();
+	}
+
+	/**
+	 * Statements that change rows (inserts, updates, deletes) that request threads ran so
+	 * far: with auto-commit, each is also a commit.
+	 */
+	public int writes() {
+		return this.writes.get();
 	}
 
 	@Bean
@@ -53,6 +66,9 @@ public class RoundTripCounter {
 	private void counted(String method) {
 		if (ROUND_TRIPS.contains(method) && Thread.currentThread().getName().startsWith("http-nio")) {
 			this.count.incrementAndGet();
+			if (WRITES.contains(method)) {
+				this.writes.incrementAndGet();
+			}
 		}
 	}
 

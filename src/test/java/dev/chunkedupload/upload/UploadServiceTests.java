@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +21,7 @@ import dev.chunkedupload.upload.error.ChunkInterruptedException;
 import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.lease.Lease;
 import dev.chunkedupload.upload.lease.Leases;
+import dev.chunkedupload.upload.lease.LocalLeases;
 import dev.chunkedupload.upload.model.Chunk;
 import dev.chunkedupload.upload.model.ChunkedUpload;
 import dev.chunkedupload.upload.model.UploadProperties;
@@ -28,6 +32,7 @@ import dev.chunkedupload.upload.model.UploadStatus;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -72,6 +77,9 @@ class UploadServiceTests {
 
 	@Autowired
 	TransactionTemplate transaction;
+
+	@Autowired
+	JdbcTemplate jdbc;
 
 	@Test
 	void appendWhenBodyBreaksAndPartialKeptThenBytesThatArrivedAreRecorded() {
@@ -208,6 +216,60 @@ class UploadServiceTests {
 				() -> this.uploads.append("alice", upload.getId(), new Chunk(100, 100L, 200L, true, false), takenOver));
 		assertThat(this.repository.findById(upload.getId()).orElseThrow().getOffset()).isEqualTo(100);
 		assertThat(this.store.size(upload.getStorageKey())).isEqualTo(100);
+	}
+
+	@Test
+	void appendWhenEmbeddedDatabaseThenChunkLeaseInMemoryAndOneWrite() {
+		byte[] file = randomBytes(200, 62);
+		ChunkedUpload upload = startHalf(file);
+		long version = this.repository.findById(upload.getId()).orElseThrow().getVersion();
+		List<String> seen = new ArrayList<>();
+		InputStream watched = new ByteArrayInputStream(file, 100, 100) {
+
+			@Override
+			public synchronized int read(byte[] buffer, int offset, int length) {
+				if (this.pos == 100) {
+					ChunkedUpload row = UploadServiceTests.this.repository.findById(upload.getId()).orElseThrow();
+					seen.add("row leased " + row.isLeasedAt(UploadServiceTests.this.clock.instant()) + ", version "
+							+ row.getVersion());
+					seen.add("in memory " + LocalLeases.takenInThisJvm(upload.getId()));
+					try (Lease other = UploadServiceTests.this.lease.acquire(upload.getId())) {
+						seen.add("another taker got it");
+					}
+					catch (UploadBusyException ex) {
+						seen.add("busy for another taker");
+					}
+				}
+				return super.read(buffer, offset, length);
+			}
+
+		};
+		ChunkedUpload appended = this.uploads.append("alice", upload.getId(), new Chunk(100, 100L, 200L, true, false),
+				watched);
+		assertThat(seen).containsExactly("row leased false, version " + version, "in memory true",
+				"busy for another taker");
+		assertThat(appended.getOffset()).isEqualTo(200);
+		assertThat(this.repository.findById(upload.getId()).orElseThrow().getVersion()).as("one write: the record")
+			.isEqualTo(version + 1);
+		assertThat(LocalLeases.takenInThisJvm(upload.getId())).isFalse();
+	}
+
+	@Test
+	void appendWhenRowLeasedBeforeThisProcessStartedThenBusyUntilItLapses() {
+		byte[] file = randomBytes(200, 63);
+		ChunkedUpload upload = startHalf(file);
+		// A holder of the row's lease that this process does not know of, not lapsed.
+		this.jdbc.update("update upload set lease_owner = 'earlier', lease_until = ? where upload_id = ?",
+				Timestamp.from(this.clock.instant().plusSeconds(30)), upload.getId());
+		assertThatExceptionOfType(UploadBusyException.class).isThrownBy(() -> this.uploads.append("alice",
+				upload.getId(), new Chunk(100, 100L, 200L, true, false), new ByteArrayInputStream(file, 100, 100)));
+		assertThat(this.store.size(upload.getStorageKey())).isEqualTo(100);
+		this.clock.advance(Duration.ofSeconds(31));
+		assertThat(this.uploads
+			.append("alice", upload.getId(), new Chunk(100, 100L, 200L, true, false),
+					new ByteArrayInputStream(file, 100, 100))
+			.getOffset()).isEqualTo(200);
+		assertThat(this.uploads.complete("alice", upload.getId(), md5(file)).getMd5()).contains(md5(file));
 	}
 
 	@Test

@@ -43,6 +43,9 @@ public final class Lease implements AutoCloseable {
 	private Runnable onReleaseFailure = () -> {
 	};
 
+	private Runnable afterClose = () -> {
+	};
+
 	Lease(String subject, String token, LeaseRow row, Clock clock, Duration duration) {
 		this.subject = subject;
 		this.token = token;
@@ -58,6 +61,11 @@ public final class Lease implements AutoCloseable {
 	 */
 	public String token() {
 		return this.token;
+	}
+
+	/** Where the lease is kept. */
+	LeaseRow row() {
+		return this.row;
 	}
 
 	/**
@@ -106,6 +114,14 @@ public final class Lease implements AutoCloseable {
 		this.onClose = action;
 	}
 
+	/**
+	 * Run last when the lease is given up, however that happens, even when a transaction
+	 * released the row's lease with other changes.
+	 */
+	void afterClose(Runnable action) {
+		this.afterClose = action;
+	}
+
 	/** Run when releasing failed (the database was unreachable), so it can be retried. */
 	void onReleaseFailure(Runnable action) {
 		this.onReleaseFailure = action;
@@ -114,6 +130,15 @@ public final class Lease implements AutoCloseable {
 	@Override
 	public void close() {
 		this.onClose.run();
+		try {
+			release();
+		}
+		finally {
+			this.afterClose.run();
+		}
+	}
+
+	private void release() {
 		if (this.released) {
 			return;
 		}

@@ -9,6 +9,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import javax.sql.DataSource;
+
 import dev.chunkedupload.upload.error.UploadBusyException;
 import dev.chunkedupload.upload.error.UploadNotFoundException;
 import dev.chunkedupload.upload.model.ChunkedUpload;
@@ -28,6 +30,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * bytes flow; features with leases of their own (chunk claims, the hash lease) store them
  * in their tables and wrap them with {@link #hold}, so every kind renews and releases the
  * same way.
+ * <p>
+ * On a database only this JVM can open (embedded H2), a chunk's lease is kept in memory
+ * instead ({@link LocalLeases}), which saves a commit per chunk; every other upload lease
+ * is then taken in memory and in the row.
  * <p>
  * The changes under a lease that others hear of (completed, deleted, expired) are
  * committed here, with their {@link UploadEvent} published inside the same transaction;
@@ -51,6 +57,11 @@ public class Leases {
 
 	private final ApplicationEventPublisher events;
 
+	private final UploadReads reads;
+
+	/** The in-memory leases, or {@code null} when the database may be shared. */
+	private final LocalLeases local;
+
 	/**
 	 * The upload leases this instance holds, so a cancellation can stop their writers.
 	 */
@@ -64,8 +75,11 @@ public class Leases {
 	private final Map<String, Runnable> unreleased = new ConcurrentHashMap<>();
 
 	Leases(UploadRepository repository, UploadLeaseStatements statements, Clock clock, UploadProperties properties,
-			TransactionTemplate transaction, ApplicationEventPublisher events) {
+			TransactionTemplate transaction, ApplicationEventPublisher events, UploadReads reads,
+			DataSource dataSource) {
 		this.repository = repository;
+		this.reads = reads;
+		this.local = LocalLeases.forDataSource(dataSource);
 		this.statements = statements;
 		this.events = events;
 		this.clock = clock;
@@ -82,10 +96,23 @@ public class Leases {
 	public Lease acquire(String uploadId) {
 		String token = newToken();
 		Instant now = this.clock.instant();
-		if (!this.statements.acquire(uploadId, token, now, now.plus(this.duration))) {
+		Instant until = now.plus(this.duration);
+		if (this.local != null && !this.local.take(uploadId, token, now, until)) {
 			throw new UploadBusyException(uploadId);
 		}
-		return register(hold(uploadId, token, new UploadLeaseRow(this.statements, uploadId)));
+		boolean taken = false;
+		try {
+			taken = this.statements.acquire(uploadId, token, now, until);
+		}
+		finally {
+			if (!taken && this.local != null) {
+				this.local.release(uploadId, token);
+			}
+		}
+		if (!taken) {
+			throw new UploadBusyException(uploadId);
+		}
+		return holdInRow(uploadId, token);
 	}
 
 	/**
@@ -101,12 +128,45 @@ public class Leases {
 		String token = newToken();
 		Instant now = this.clock.instant();
 		Instant until = now.plus(this.duration);
-		if (seen.getVersion() == null
-				|| !this.statements.acquireAtVersion(seen.getId(), seen.getVersion(), token, now, until)) {
+		if (seen.getVersion() == null) {
+			return Optional.empty();
+		}
+		if (this.local != null) {
+			return acquireLocally(seen, token, now, until);
+		}
+		if (!this.statements.acquireAtVersion(seen.getId(), seen.getVersion(), token, now, until)) {
 			return Optional.empty();
 		}
 		seen.matchRow(token, until, seen.getVersion() + 1);
 		return Optional.of(register(hold(seen.getId(), token, new UploadLeaseRow(this.statements, seen.getId()))));
+	}
+
+	/**
+	 * {@link #acquireUnchanged} in memory: the lease, then a select (no commit) proves
+	 * the row unchanged and not leased in it. Only then may the caller write at the
+	 * offset it saw: between its first look and the lease another chunk may have been
+	 * appended.
+	 */
+	private Optional<Lease> acquireLocally(ChunkedUpload seen, String token, Instant now, Instant until) {
+		String id = seen.getId();
+		if (!this.local.take(id, token, now, until)) {
+			return Optional.empty();
+		}
+		boolean unchanged = false;
+		try {
+			unchanged = this.reads.byId(id)
+				.filter((row) -> seen.getVersion().equals(row.getVersion()) && !row.isLeasedAt(now))
+				.isPresent();
+		}
+		finally {
+			if (!unchanged) {
+				this.local.release(id, token);
+			}
+		}
+		if (!unchanged) {
+			return Optional.empty();
+		}
+		return Optional.of(this.local.releasedLast(register(hold(id, token, this.local.row(id)))));
 	}
 
 	/**
@@ -116,7 +176,25 @@ public class Leases {
 	 * @return the held lease
 	 */
 	public Lease adopt(String uploadId, String token) {
-		return register(hold(uploadId, token, new UploadLeaseRow(this.statements, uploadId)));
+		Instant now = this.clock.instant();
+		if (this.local != null && !this.local.take(uploadId, token, now, now.plus(this.duration))) {
+			throw new UploadBusyException(uploadId);
+		}
+		return holdInRow(uploadId, token);
+	}
+
+	/**
+	 * Hold an upload lease that the row now carries, and that the caller also took in
+	 * memory when leases are kept there.
+	 */
+	private Lease holdInRow(String uploadId, String token) {
+		LeaseRow row = new UploadLeaseRow(this.statements, uploadId);
+		if (this.local == null) {
+			return register(hold(uploadId, token, row));
+		}
+		// Released in memory after the row's release (or the record that released it): a
+		// chunk that then takes the lease in memory finds the row free.
+		return this.local.releasedLast(register(hold(uploadId, token, this.local.alongside(uploadId, row))));
 	}
 
 	/**
@@ -163,7 +241,8 @@ public class Leases {
 
 	/**
 	 * Change an upload in one short transaction, valid only while the upload lease is
-	 * still ours, and release the lease with the same commit.
+	 * still ours, and release the lease with the same commit. Takes a lease kept in the
+	 * row; a chunk's lease kept only in memory records with {@link #recordAppend}.
 	 * @param held the upload lease
 	 * @param change the state change; may also write feature tables, in the same
 	 * transaction
@@ -227,7 +306,12 @@ public class Leases {
 	}
 
 	private void writeAppend(Lease held, ChunkedUpload known) {
-		if (!this.statements.recordAppend(known, held.token(), this.clock.instant())) {
+		Instant now = this.clock.instant();
+		boolean written = (this.local != null && this.local.keeps(held))
+				? this.local.whileHeld(held.subject(), held.token(), now,
+						() -> this.statements.recordAppendUnleased(known, now))
+				: this.statements.recordAppend(known, held.token(), now);
+		if (!written) {
 			throw new UploadBusyException(held.subject());
 		}
 	}

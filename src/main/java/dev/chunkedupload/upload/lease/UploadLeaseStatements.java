@@ -86,6 +86,23 @@ public class UploadLeaseStatements {
 				appended.getId(), appended.getVersion(), token, at(now)) == 1;
 	}
 
+	/**
+	 * {@link #recordAppend} for a chunk whose lease is kept in memory
+	 * ({@link LocalLeases}): the row must be at the copy's version and hold no lease (a
+	 * holder that took the lease in the row before this process started, and has not let
+	 * it lapse, still wins).
+	 * @param appended the copy after the append, at the row's version
+	 * @param now the time of the check
+	 * @return whether the row was written
+	 */
+	public boolean recordAppendUnleased(ChunkedUpload appended, Instant now) {
+		return this.jdbc.update(
+				"update upload set upload_offset = ?, hash_state = ?, total_length = ?, last_activity_at = ?, expires_at = ?, lease_owner = null, lease_until = null, version = version + 1 where upload_id = ? and version = ? and (lease_until is null or lease_until < ?)",
+				appended.getOffset(), appended.getHashState(), appended.getTotalLength().orElse(null),
+				at(appended.getLastActivityAt()), appended.getExpiresAt().map(UploadLeaseStatements::at).orElse(null),
+				appended.getId(), appended.getVersion(), at(now)) == 1;
+	}
+
 	private static OffsetDateTime at(Instant instant) {
 		return instant.atOffset(ZoneOffset.UTC);
 	}

@@ -382,7 +382,7 @@ class RufhIntegrationTests {
 				return null;
 			});
 			// While it writes, the upload is busy for a plain deletion.
-			awaitWriting(idOf(path));
+			SameChunkRace.awaitLease(this.jdbc, idOf(path), true);
 			assertThat(this.alice.delete("/api/uploads/" + idOf(path)).status()).isEqualTo(409);
 			Response cancel = this.alice
 				.send(this.alice.request(path).header("Upload-Draft-Interop-Version", "9").DELETE());
@@ -436,20 +436,6 @@ class RufhIntegrationTests {
 		request = (version == 6) ? request.header("Upload-Incomplete", complete ? "?0" : "?1")
 				: request.header("Upload-Complete", complete ? "?1" : "?0");
 		return this.alice.send(request.method("PATCH", BodyPublishers.ofByteArray(bytes)));
-	}
-
-	/** Wait until the append that the test started holds the upload's lease. */
-	private void awaitWriting(String uploadId) throws InterruptedException {
-		for (int i = 0; i < 400; i++) {
-			Integer leased = this.jdbc.queryForObject(
-					"select count(*) from upload where upload_id = ? and lease_owner is not null", Integer.class,
-					uploadId);
-			if (leased != null && leased == 1) {
-				return;
-			}
-			Thread.sleep(10);
-		}
-		throw new AssertionError("The append never started writing");
 	}
 
 	private Response head(int version, String path) {
