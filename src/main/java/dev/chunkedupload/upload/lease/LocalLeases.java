@@ -182,7 +182,7 @@ public final class LocalLeases {
 	 * {@link #releasedLast}.
 	 */
 	LeaseRow alongside(String uploadId, LeaseRow row) {
-		Row here = new Row(this, uploadId);
+		LeaseRow here = row(uploadId);
 		return new LeaseRow() {
 
 			@Override

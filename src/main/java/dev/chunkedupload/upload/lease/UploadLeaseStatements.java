@@ -3,6 +3,7 @@ package dev.chunkedupload.upload.lease;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 
 import dev.chunkedupload.upload.model.ChunkedUpload;
 
@@ -79,11 +80,7 @@ public class UploadLeaseStatements {
 	 * @return whether the row was written; false if the lease was lost or the row changed
 	 */
 	public boolean recordAppend(ChunkedUpload appended, String token, Instant now) {
-		return this.jdbc.update(
-				"update upload set upload_offset = ?, hash_state = ?, total_length = ?, last_activity_at = ?, expires_at = ?, lease_owner = null, lease_until = null, version = version + 1 where upload_id = ? and version = ? and lease_owner = ? and lease_until >= ?",
-				appended.getOffset(), appended.getHashState(), appended.getTotalLength().orElse(null),
-				at(appended.getLastActivityAt()), appended.getExpiresAt().map(UploadLeaseStatements::at).orElse(null),
-				appended.getId(), appended.getVersion(), token, at(now)) == 1;
+		return writeAppended(appended, "lease_owner = ? and lease_until >= ?", token, at(now));
 	}
 
 	/**
@@ -96,11 +93,24 @@ public class UploadLeaseStatements {
 	 * @return whether the row was written
 	 */
 	public boolean recordAppendUnleased(ChunkedUpload appended, Instant now) {
-		return this.jdbc.update(
-				"update upload set upload_offset = ?, hash_state = ?, total_length = ?, last_activity_at = ?, expires_at = ?, lease_owner = null, lease_until = null, version = version + 1 where upload_id = ? and version = ? and (lease_until is null or lease_until < ?)",
-				appended.getOffset(), appended.getHashState(), appended.getTotalLength().orElse(null),
+		return writeAppended(appended, "(lease_until is null or lease_until < ?)", at(now));
+	}
+
+	/**
+	 * The one statement of both kinds of record: the columns {@code append} changes, the
+	 * lease released, the version bumped, if the row is at the copy's version and
+	 * {@code leaseCondition} holds.
+	 */
+	private boolean writeAppended(ChunkedUpload appended, String leaseCondition, Object... leaseArguments) {
+		Object[] arguments = { appended.getOffset(), appended.getHashState(), appended.getTotalLength().orElse(null),
 				at(appended.getLastActivityAt()), appended.getExpiresAt().map(UploadLeaseStatements::at).orElse(null),
-				appended.getId(), appended.getVersion(), at(now)) == 1;
+				appended.getId(), appended.getVersion() };
+		Object[] all = Arrays.copyOf(arguments, arguments.length + leaseArguments.length);
+		System.arraycopy(leaseArguments, 0, all, arguments.length, leaseArguments.length);
+		return this.jdbc.update(
+				"update upload set upload_offset = ?, hash_state = ?, total_length = ?, last_activity_at = ?, expires_at = ?, lease_owner = null, lease_until = null, version = version + 1 where upload_id = ? and version = ? and "
+						+ leaseCondition,
+				all) == 1;
 	}
 
 	private static OffsetDateTime at(Instant instant) {
