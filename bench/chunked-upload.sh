@@ -46,9 +46,9 @@ Options (environment variable in brackets):
                            used at most --settle-jit of its CPU during two such rounds
                            in a row, at most N rounds: HotSpot goes on recompiling for
                            several GiB after the warm-up, and a long-running server is
-                           measured at its steady state (0: none)  [BENCH_SETTLE_RUNS, 10]
+                           measured at its steady state (0: none)  [BENCH_SETTLE_RUNS, 20]
   --settle-jit PERCENT     the JIT's share of the server's CPU that counts as settled
-                                                                  [BENCH_SETTLE_JIT, 10]
+                                                                   [BENCH_SETTLE_JIT, 5]
   --cache DIR              where the random file is kept for reuse; '' = temp dir only
                                                                 [BENCH_CACHE_DIR, /tmp/bench-cache]
   --profile                per upload, the server threads' CPU time; per server, a JFR
@@ -74,8 +74,8 @@ size=${BENCH_SIZE:-1073741824}
 chunk=${BENCH_CHUNK:-8388608}
 warmup=${BENCH_WARMUP:-536870912}
 warmup_requests=${BENCH_WARMUP_REQUESTS:-3000}
-settle_runs=${BENCH_SETTLE_RUNS:-10}
-settle_jit=${BENCH_SETTLE_JIT:-10}
+settle_runs=${BENCH_SETTLE_RUNS:-20}
+settle_jit=${BENCH_SETTLE_JIT:-5}
 cache_dir=${BENCH_CACHE_DIR-/tmp/bench-cache}
 profile=${BENCH_PROFILE:-0}
 busy_retries=${BENCH_BUSY_RETRIES:-2}

@@ -67,9 +67,10 @@ Options (environment variable in brackets):
                            recompiling for several GiB after the warm-up (C2 took 2.9 s
                            of 8.1 in the first measured round, 0.7 of 5.0 in the
                            sixth), and a long-running server is measured at its steady
-                           state (0: none)                      [BENCH_SETTLE_RUNS, 16]
+                           state (0: none)                      [BENCH_SETTLE_RUNS, 40]
   --settle-jit PERCENT     the JIT's share of this server's CPU that counts as settled
-                                                                  [BENCH_SETTLE_JIT, 10]
+                           (at 10 %, C2 still took 15 % in the measured rounds)
+                                                                   [BENCH_SETTLE_JIT, 5]
   --cache DIR              where the random file is kept for reuse; '' = temp dir only
                                                                 [BENCH_CACHE_DIR, /tmp/bench-cache]
   --quiet-wait SECONDS     before each upload, wait at most this long for the machine
@@ -116,8 +117,8 @@ warmup_requests=${BENCH_WARMUP_REQUESTS:-6000}
 cache_dir=${BENCH_CACHE_DIR-/tmp/bench-cache}
 quiet_wait=${BENCH_QUIET_WAIT:-60}
 busy_retries=${BENCH_BUSY_RETRIES:-2}
-settle_runs=${BENCH_SETTLE_RUNS:-16}
-settle_jit=${BENCH_SETTLE_JIT:-10}
+settle_runs=${BENCH_SETTLE_RUNS:-40}
+settle_jit=${BENCH_SETTLE_JIT:-5}
 profile=${BENCH_PROFILE:-0}
 keep=0
 interop=0
