@@ -49,6 +49,11 @@ Options (environment variable in brackets):
                            measured at its steady state (0: none)  [BENCH_SETTLE_RUNS, 20]
   --settle-jit PERCENT     the JIT's share of the server's CPU that counts as settled
                                                                    [BENCH_SETTLE_JIT, 5]
+  --sink                   after every measured upload, the same client uploads the
+                           file again to bench/sink.mjs (Node), a server that reads
+                           each chunk and throws it away: what the client reaches
+                           without any server work, on the same cores in the same run
+                           (columns sink MB/s and /sink)          [BENCH_SINK=1]
   --cache DIR              where the random file is kept for reuse; '' = temp dir only
                                                                 [BENCH_CACHE_DIR, /tmp/bench-cache]
   --profile                per upload, the server threads' CPU time; per server, a JFR
@@ -78,6 +83,7 @@ settle_runs=${BENCH_SETTLE_RUNS:-20}
 settle_jit=${BENCH_SETTLE_JIT:-5}
 cache_dir=${BENCH_CACHE_DIR-/tmp/bench-cache}
 profile=${BENCH_PROFILE:-0}
+sink=${BENCH_SINK:-0}
 busy_retries=${BENCH_BUSY_RETRIES:-2}
 quiet_wait=${BENCH_QUIET_WAIT:-60}
 keep=0
@@ -96,6 +102,7 @@ while [[ $# -gt 0 ]]; do
 	--settle-jit) settle_jit=$2; shift ;;
 	--cache) cache_dir=$2; shift ;;
 	--profile) profile=1 ;;
+	--sink) sink=1 ;;
 	--busy-retries) busy_retries=$2; shift ;;
 	--quiet-wait) quiet_wait=$2; shift ;;
 	--keep) keep=1 ;;
@@ -118,11 +125,15 @@ password=secret
 tmp=$(mktemp -d /tmp/chunked-bench.XXXXXX)
 server_pid=''
 feeder_pid=''
+sink_pid=''
 cleanup() {
 	if [[ -n $feeder_pid ]]; then
 		kill "$feeder_pid" 2>/dev/null || true
 	fi
 	stop_server
+	if [[ -n $sink_pid ]]; then
+		kill "$sink_pid" 2>/dev/null || true
+	fi
 	if [[ $keep -eq 1 ]]; then
 		echo "$prog: kept $tmp" >&2
 	else
@@ -247,6 +258,36 @@ if [[ ! -f $file || $(stat -c %s "$file") != "$size" ]]; then
 	head -c "$size" /dev/urandom >"$file.tmp"
 	mv -f "$file.tmp" "$file"
 fi
+
+# --- the sink (--sink) ---------------------------------------------------------------
+sink_base=''
+start_sink() {
+	local log=$tmp/sink.log port='' deadline=$((SECONDS + 30))
+	command -v node >/dev/null || fail "--sink needs node"
+	node "$here/sink.mjs" >"$log" 2>&1 &
+	sink_pid=$!
+	while [[ -z $port ]]; do
+		kill -0 "$sink_pid" 2>/dev/null || fail "the sink exited during start-up: $(<"$log")"
+		((SECONDS < deadline)) || fail "the sink did not start within 30 s"
+		port=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$log")
+		[[ -n $port ]] || sleep 0.2
+	done
+	sink_base=http://127.0.0.1:$port
+	say "sink pid $sink_pid on $sink_base (bench/sink.mjs, $(node --version))"
+}
+
+# upload_to_sink CLIENT: the same client, the whole file, to the sink; prints nanoseconds.
+upload_to_sink() {
+	local saved_base=$base saved_id=$upload_id t0 t1
+	base=$sink_base
+	upload_id=''
+	t0=$(now_ns)
+	"upload_$1" "$size"
+	t1=$(now_ns)
+	base=$saved_base
+	upload_id=$saved_id
+	echo $((t1 - t0))
+}
 
 # --- one upload ---------------------------------------------------------------------
 upload_id=''
@@ -501,7 +542,7 @@ wait_quiet() {
 	done
 }
 
-format_row() { printf '%-5s %-9s %-7s %-4s %7s %8s %8s %8s %5s %6s %7s %7s %5s %5s %5s %-7s %s' "$@"; }
+format_row() { printf '%-5s %-9s %-7s %-4s %7s %8s %8s %8s %5s %6s %7s %7s %5s %5s %5s %-7s %8s %5s %s' "$@"; }
 
 # CPU ticks of the server's threads, summed by thread name: "name user system".
 thread_ticks() {
@@ -591,6 +632,12 @@ measure() {
 		md5_ok+=/NO
 	fi
 	delete_upload
+	local sink_mb=- of_sink=- sink_ns
+	if ((sink)); then
+		sink_ns=$(upload_to_sink "$client")
+		sink_mb=$(rate "$size" "$sink_ns" 1e6)
+		of_sink=$(awk -v u="$(rate "$size" "$up_ns" 1e6)" -v s="$sink_mb" 'BEGIN { printf "%.2f", (s > 0) ? u / s : 0 }')
+	fi
 	local up_mb md5_mb dd_mb ratio target cpu_s client_s other_s hz per_chunk other_cpus
 	hz=$(getconf CLK_TCK)
 	up_mb=$(rate "$size" "$up_ns" 1e6)
@@ -615,7 +662,7 @@ measure() {
 	local row
 	row=$(format_row "$fsync" "$client" "$auth_mode" "$run" \
 		"$up_mb" "$(rate "$size" "$up_ns" 1048576)" "$md5_mb" "$dd_mb" "$ratio" "$per_chunk" "$(ms "$complete_ns")" \
-		"$(ms "$complete_wall_ns")" "$cpu_s" "$client_s" "$other_cpus" "$md5_ok" "$target")
+		"$(ms "$complete_wall_ns")" "$cpu_s" "$client_s" "$other_cpus" "$md5_ok" "$sink_mb" "$of_sink" "$target")
 	rows+=("$row")
 	echo "$row"
 	if [[ $profile -eq 1 ]]; then
@@ -625,7 +672,7 @@ measure() {
 }
 
 header=$(format_row fsync client auth run \
-	'up MB/s' 'up MiB/s' 'md5 MB/s' 'dd MB/s' ratio 'ms/chk' 'done ms' 'wall ms' 'srv s' 'cli s' 'other' 'md5 ok' 'target (fsync on)')
+	'up MB/s' 'up MiB/s' 'md5 MB/s' 'dd MB/s' ratio 'ms/chk' 'done ms' 'wall ms' 'srv s' 'cli s' 'other' 'md5 ok' 'sink MB/s' '/sink' 'target (fsync on)')
 
 say "file $file: $size bytes; chunks of $chunk bytes; $(nproc) CPUs; $(curl --version | sed -n 1p | cut -d' ' -f1-2); $(java -version 2>&1 | sed -n 1p)"
 echo "$header"
@@ -644,6 +691,14 @@ for fsync in $fsync_modes; do
 	fi
 	((warmup_requests == 0)) || warm_up_requests "$warmup_requests"
 	settle_clients
+	if ((sink)); then
+		[[ -n $sink_pid ]] || start_sink
+		# Node compiles its hot code too: one unmeasured upload per client.
+		for client in $clients; do
+			[[ $client != split && $client != rawfiles && $client != multipart ]] || prepare_split
+			upload_to_sink "$client" >/dev/null
+		done
+	fi
 	for ((run = 1; run <= runs; run++)); do
 		for client in $clients; do
 			measure "$fsync" "$client" "$run"
@@ -668,6 +723,8 @@ echo
 echo "Summary ($size bytes in chunks of $chunk; MB = 10^6 bytes; ratio = upload / min(md5sum, dd);"
 echo "done ms = completion request as curl timed it, wall ms = with curl's start; md5 ok = server's / stored file's;"
 echo " ms/chk = upload time per chunk; srv s, cli s = CPU seconds the server and curl+dd used during the upload;"
-echo " other = CPUs the rest of the machine used meanwhile, on average; run* = disturbed by that, measured again)"
+echo " other = CPUs the rest of the machine used meanwhile, on average; run* = disturbed by that, measured again;"
+echo " sink MB/s = the same client to bench/sink.mjs right after, a server that throws the bytes away (--sink);"
+echo " /sink = up MB/s / sink MB/s)"
 echo "$header"
 printf '%s\n' "${rows[@]}"
