@@ -262,16 +262,11 @@ fi
 # --- the sink (--sink) ---------------------------------------------------------------
 sink_base=''
 start_sink() {
-	local log=$tmp/sink.log port='' deadline=$((SECONDS + 30))
+	local log=$tmp/sink.log port
 	command -v node >/dev/null || fail "--sink needs node"
 	node "$here/sink.mjs" >"$log" 2>&1 &
 	sink_pid=$!
-	while [[ -z $port ]]; do
-		kill -0 "$sink_pid" 2>/dev/null || fail "the sink exited during start-up: $(<"$log")"
-		((SECONDS < deadline)) || fail "the sink did not start within 30 s"
-		port=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$log")
-		[[ -n $port ]] || sleep 0.2
-	done
+	port=$(listening_port "$sink_pid" "$log" 'the sink')
 	sink_base=http://127.0.0.1:$port
 	say "sink pid $sink_pid on $sink_base (bench/sink.mjs, $(node --version))"
 }
@@ -386,6 +381,9 @@ check_next_answers() {
 	response=$(grep -o '"offset":[0-9]*' "$out" | tail -n 1)
 	[[ $response == "\"offset\":$total" ]] || fail "the last chunk answered $response, not offset $total"
 }
+
+# reads_parts CLIENT: whether the client sends chunk files cut by prepare_split.
+reads_parts() { [[ $1 == split || $1 == rawfiles || $1 == multipart ]]; }
 
 # The file cut into chunk files once, outside the measured time, for the split client.
 prepare_split() {
@@ -579,7 +577,7 @@ settle_clients() {
 settle_round() {
 	local sum=$1 client
 	for client in $clients; do
-		[[ $client != split && $client != rawfiles && $client != multipart ]] || prepare_split
+		! reads_parts "$client" || prepare_split
 		upload_id=''
 		"upload_$client" "$size"
 		complete_upload "$sum"
@@ -603,7 +601,7 @@ measure() {
 	dd_ns=$((t1 - t0))
 	rm -f "$tmp/dd.out"
 	sync
-	[[ $client != split && $client != rawfiles && $client != multipart ]] || prepare_split
+	! reads_parts "$client" || prepare_split
 	# the upload
 	upload_id=''
 	thread_ticks >"$tmp/threads0"
@@ -632,15 +630,15 @@ measure() {
 		md5_ok+=/NO
 	fi
 	delete_upload
+	local up_mb md5_mb dd_mb ratio target cpu_s client_s other_s hz per_chunk other_cpus
+	hz=$(getconf CLK_TCK)
+	up_mb=$(rate "$size" "$up_ns" 1e6)
 	local sink_mb=- of_sink=- sink_ns
 	if ((sink)); then
 		sink_ns=$(upload_to_sink "$client")
 		sink_mb=$(rate "$size" "$sink_ns" 1e6)
-		of_sink=$(awk -v u="$(rate "$size" "$up_ns" 1e6)" -v s="$sink_mb" 'BEGIN { printf "%.2f", (s > 0) ? u / s : 0 }')
+		of_sink=$(awk -v u="$up_mb" -v s="$sink_mb" 'BEGIN { printf "%.2f", (s > 0) ? u / s : 0 }')
 	fi
-	local up_mb md5_mb dd_mb ratio target cpu_s client_s other_s hz per_chunk other_cpus
-	hz=$(getconf CLK_TCK)
-	up_mb=$(rate "$size" "$up_ns" 1e6)
 	md5_mb=$(rate "$size" "$md5_ns" 1e6)
 	dd_mb=$(rate "$size" "$dd_ns" 1e6)
 	ratio=$(awk -v u="$up_mb" -v m="$md5_mb" -v d="$dd_mb" 'BEGIN { x = (m < d) ? m : d; printf "%.2f", u / x }')
@@ -695,7 +693,7 @@ for fsync in $fsync_modes; do
 		[[ -n $sink_pid ]] || start_sink
 		# Node compiles its hot code too: one unmeasured upload per client.
 		for client in $clients; do
-			[[ $client != split && $client != rawfiles && $client != multipart ]] || prepare_split
+			! reads_parts "$client" || prepare_split
 			upload_to_sink "$client" >/dev/null
 		done
 	fi

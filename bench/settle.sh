@@ -1,5 +1,19 @@
-# Sourced by tus.sh and chunked-upload.sh, which define say(): settling a JVM server
-# before measuring it (see "settles" in bench/README.md).
+# Sourced by tus.sh and chunked-upload.sh, which define say() and fail(): settling a JVM
+# server before measuring it (see "settles" in bench/README.md), and waiting for a Node
+# server of theirs to listen.
+
+# listening_port PID LOG WHAT: the port a Node server of bench/ (tus-server.mjs, sink.mjs)
+# prints as "listening on PORT" in LOG, waited for at most 30 s; WHAT names it in errors.
+listening_port() {
+	local pid=$1 log=$2 what=$3 port='' deadline=$((SECONDS + 30))
+	while [[ -z $port ]]; do
+		kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "$what exited during start-up"; }
+		((SECONDS < deadline)) || fail "$what did not start within 30 s (log: $log)"
+		port=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$log")
+		[[ -n $port ]] || sleep 0.1
+	done
+	echo "$port"
+}
 
 # CPU ticks of a process (its threads that ended included), then of its JIT compiler
 # threads.

@@ -12,8 +12,7 @@ const uploadId = '0'.repeat(32)
 
 const server = http.createServer((request, response) => {
   const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(request.headers['content-range'] ?? '')
-  let received = 0
-  request.on('data', (data) => { received += data.length })
+  request.resume()
   request.on('end', () => {
     if (request.method !== 'POST' || !request.url.startsWith('/api/chunked-upload') || range === null) {
       response.writeHead(400, { 'content-type': 'application/problem+json' })
@@ -21,7 +20,7 @@ const server = http.createServer((request, response) => {
       return
     }
     response.writeHead(200, { 'content-type': 'application/json' })
-    response.end(JSON.stringify({ upload_id: uploadId, offset: Number(range[2]) + 1, received }))
+    response.end(JSON.stringify({ upload_id: uploadId, offset: Number(range[2]) + 1 }))
   })
 })
 server.listen(0, '127.0.0.1', () => console.log(`listening on ${server.address().port}`))

@@ -295,7 +295,7 @@ start_java() {
 
 node_base=''
 start_node() {
-	local files=$tmp/node-files log=$tmp/node.log port=''
+	local files=$tmp/node-files log=$tmp/node.log port
 	mkdir -p "$files"
 	: >"$log"
 	if [[ $store == file ]]; then
@@ -304,13 +304,7 @@ start_node() {
 		node "$node_dir/tus-server.mjs" --s3 "$s3_base" node >"$log" 2>&1 &
 	fi
 	node_pid=$!
-	local deadline=$((SECONDS + 30))
-	while [[ -z $port ]]; do
-		kill -0 "$node_pid" 2>/dev/null || { cat "$log" >&2; fail "@tus/server exited during start-up"; }
-		((SECONDS < deadline)) || fail "@tus/server did not start within 30 s (log: $log)"
-		port=$(sed -n 's/^listening on \([0-9][0-9]*\)$/\1/p' "$log")
-		[[ -n $port ]] || sleep 0.1
-	done
+	port=$(listening_port "$node_pid" "$log" @tus/server)
 	node_base=http://127.0.0.1:$port
 	if [[ $store == file ]]; then
 		say "@tus/server $(node -p 'require(process.argv[1]).version' "$node_dir/node_modules/@tus/server/package.json"): pid $node_pid on $node_base, FileStore in $files"
