@@ -2,9 +2,11 @@ package dev.chunkedupload.upload.hash;
 
 import java.security.MessageDigest;
 import java.util.Random;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,39 @@ class PipelinedHasherTests {
 		}
 		assertThat(ResumableMd5.restore(hasher.finish().saveState()).digest())
 			.isEqualTo(MessageDigest.getInstance("MD5").digest(data));
+	}
+
+	@Test
+	void hashWhenOnlyAShortBufferThenHashedHereWithoutAThread() throws Exception {
+		byte[] data = new byte[1000];
+		new Random(3).nextBytes(data);
+		Executor refusing = (task) -> {
+			throw new AssertionError("a short single buffer must not start the hash thread");
+		};
+		BufferPool pool = new BufferPool(4096, 8);
+		PipelinedHasher hasher = new PipelinedHasher(new ResumableMd5(), 4, pool, refusing);
+		byte[] buffer = hasher.take();
+		System.arraycopy(data, 0, buffer, 0, data.length);
+		hasher.hash(buffer, data.length);
+		assertThat(ResumableMd5.restore(hasher.finish().saveState()).digest())
+			.isEqualTo(MessageDigest.getInstance("MD5").digest(data));
+		hasher.close();
+		assertThat(pool.idle()).isEqualTo(1);
+	}
+
+	@Test
+	void hashWhenFullBufferThenOnTheHashThread() {
+		AtomicInteger started = new AtomicInteger();
+		Executor counting = (task) -> {
+			started.incrementAndGet();
+			this.executor.execute(task);
+		};
+		PipelinedHasher hasher = new PipelinedHasher(new ResumableMd5(), 4, new BufferPool(16, 8), counting);
+		hasher.hash(hasher.take(), 16);
+		hasher.hash(hasher.take(), 16);
+		hasher.finish();
+		hasher.close();
+		assertThat(started).hasValue(1);
 	}
 
 	@Test
