@@ -57,8 +57,6 @@ public class Leases {
 
 	private final ApplicationEventPublisher events;
 
-	private final UploadReads reads;
-
 	/** The in-memory leases, or {@code null} when the database may be shared. */
 	private final LocalLeases local;
 
@@ -75,10 +73,8 @@ public class Leases {
 	private final Map<String, Runnable> unreleased = new ConcurrentHashMap<>();
 
 	Leases(UploadRepository repository, UploadLeaseStatements statements, Clock clock, UploadProperties properties,
-			TransactionTemplate transaction, ApplicationEventPublisher events, UploadReads reads,
-			DataSource dataSource) {
+			TransactionTemplate transaction, ApplicationEventPublisher events, DataSource dataSource) {
 		this.repository = repository;
-		this.reads = reads;
 		this.local = LocalLeases.forDataSource(dataSource);
 		this.statements = statements;
 		this.events = events;
@@ -145,7 +141,8 @@ public class Leases {
 	 * {@link #acquireUnchanged} in memory: the lease, then a select (no commit) proves
 	 * the row unchanged and not leased in it. Only then may the caller write at the
 	 * offset it saw: between its first look and the lease another chunk may have been
-	 * appended.
+	 * appended. The select counts the row by the columns that prove it, not the entity,
+	 * which through Hibernate cost as much again as the query.
 	 */
 	private Optional<Lease> acquireLocally(ChunkedUpload seen, String token, Instant now, Instant until) {
 		String id = seen.getId();
@@ -154,9 +151,7 @@ public class Leases {
 		}
 		boolean unchanged = false;
 		try {
-			unchanged = this.reads.byId(id)
-				.filter((row) -> seen.getVersion().equals(row.getVersion()) && !row.isLeasedAt(now))
-				.isPresent();
+			unchanged = this.statements.isUnchangedAndFree(id, seen.getVersion(), now);
 		}
 		finally {
 			if (!unchanged) {

@@ -50,6 +50,19 @@ public class UploadLeaseStatements {
 	}
 
 	/**
+	 * Whether the row is still at a version and holds no lease now (none, or one that
+	 * lapsed before {@code now}): what a lease taken in memory ({@link LocalLeases}) must
+	 * find before its holder writes at the offset it saw at that version.
+	 * @return whether the row exists, is at {@code version} and is not leased
+	 */
+	public boolean isUnchangedAndFree(String uploadId, long version, Instant now) {
+		Integer rows = this.jdbc.queryForObject(
+				"select count(*) from upload where upload_id = ? and version = ? and (lease_owner is null or lease_until is null or lease_until < ?)",
+				Integer.class, uploadId, version, at(now));
+		return rows != null && rows == 1;
+	}
+
+	/**
 	 * Extend a lease the caller still holds.
 	 * @return whether it was extended; false if the lease was lost
 	 */
