@@ -91,13 +91,13 @@ public final class PipelinedHasher implements AutoCloseable {
 	 * The buffer must not be touched until it comes back from {@code take()}.
 	 */
 	public void hash(byte[] buffer, int length) {
-		if (this.task == null && length < buffer.length) {
-			// Nothing is queued, so hashing here keeps the order.
-			this.md5.update(buffer, 0, length);
-			this.free.add(buffer);
-			return;
-		}
 		if (this.task == null) {
+			if (length < buffer.length) {
+				// Nothing is queued, so hashing here keeps the order.
+				this.md5.update(buffer, 0, length);
+				this.free.add(buffer);
+				return;
+			}
 			this.task = new FutureTask<>(this::run);
 			this.executor.execute(this.task);
 		}

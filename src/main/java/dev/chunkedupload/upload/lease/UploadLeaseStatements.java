@@ -22,6 +22,13 @@ import org.springframework.stereotype.Component;
 @Component
 public class UploadLeaseStatements {
 
+	/**
+	 * The row holds no lease at the time bound to its parameter: none, or one that lapsed
+	 * before. The one definition every statement here that takes or checks a free row
+	 * uses.
+	 */
+	private static final String FREE_AT = "(lease_until is null or lease_until < ?)";
+
 	private final JdbcTemplate jdbc;
 
 	UploadLeaseStatements(JdbcTemplate jdbc) {
@@ -33,9 +40,9 @@ public class UploadLeaseStatements {
 	 * @return whether the lease is now the caller's
 	 */
 	public boolean acquire(String uploadId, String token, Instant now, Instant until) {
-		return this.jdbc.update(
-				"update upload set lease_owner = ?, lease_until = ?, version = version + 1 where upload_id = ? and (lease_until is null or lease_until < ?)",
-				token, at(until), uploadId, at(now)) == 1;
+		return this.jdbc
+			.update("update upload set lease_owner = ?, lease_until = ?, version = version + 1 where upload_id = ? and "
+					+ FREE_AT, token, at(until), uploadId, at(now)) == 1;
 	}
 
 	/**
@@ -45,7 +52,8 @@ public class UploadLeaseStatements {
 	 */
 	public boolean acquireAtVersion(String uploadId, long version, String token, Instant now, Instant until) {
 		return this.jdbc.update(
-				"update upload set lease_owner = ?, lease_until = ?, version = version + 1 where upload_id = ? and version = ? and (lease_until is null or lease_until < ?)",
+				"update upload set lease_owner = ?, lease_until = ?, version = version + 1 where upload_id = ? and version = ? and "
+						+ FREE_AT,
 				token, at(until), uploadId, version, at(now)) == 1;
 	}
 
@@ -57,8 +65,8 @@ public class UploadLeaseStatements {
 	 */
 	public boolean isUnchangedAndFree(String uploadId, long version, Instant now) {
 		Integer rows = this.jdbc.queryForObject(
-				"select count(*) from upload where upload_id = ? and version = ? and (lease_owner is null or lease_until is null or lease_until < ?)",
-				Integer.class, uploadId, version, at(now));
+				"select count(*) from upload where upload_id = ? and version = ? and " + FREE_AT, Integer.class,
+				uploadId, version, at(now));
 		return rows != null && rows == 1;
 	}
 
@@ -106,7 +114,7 @@ public class UploadLeaseStatements {
 	 * @return whether the row was written
 	 */
 	public boolean recordAppendUnleased(ChunkedUpload appended, Instant now) {
-		return writeAppended(appended, "(lease_until is null or lease_until < ?)", at(now));
+		return writeAppended(appended, FREE_AT, at(now));
 	}
 
 	/**
